@@ -1,0 +1,113 @@
+/**
+ * Every IAM / KMS action list this library grants, in one place, so a reviewer can read
+ * exactly what each purpose may do. Nothing here is `*`.
+ */
+
+/** Read and restore registry copies: every version, with its retention facts. */
+export const BUCKET_READ_ACTIONS = [
+  "s3:GetObject",
+  "s3:GetObjectVersion",
+  "s3:GetObjectRetention",
+  "s3:GetObjectLegalHold",
+  "s3:GetObjectTagging",
+  "s3:GetObjectVersionTagging",
+  "s3:ListBucket",
+  "s3:ListBucketVersions",
+] as const;
+
+/** Write new versions at the primary (versions are never overwritten or deleted: WORM). */
+export const BUCKET_WRITE_ACTIONS = ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"] as const;
+
+/** Key use needed to read objects encrypted under the store's key (through S3 only). */
+export const KEY_DECRYPT_ACTIONS = ["kms:Decrypt", "kms:DescribeKey"] as const;
+
+/** Key use needed to write objects under the store's key (through S3 only). */
+export const KEY_ENCRYPT_ACTIONS = ["kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"] as const;
+
+/** The union of crypto actions; only data roles ever get these, never key administrators. */
+export const KEY_CRYPTO_ACTIONS = [
+  "kms:Decrypt",
+  "kms:Encrypt",
+  "kms:GenerateDataKey",
+  "kms:GenerateDataKeyWithoutPlaintext",
+  "kms:ReEncryptFrom",
+  "kms:ReEncryptTo",
+] as const;
+
+/**
+ * Administer a key's life cycle and policy, without any cryptographic use of it. Deliberately
+ * absent: kms:CreateGrant (a grant could hand out decryption), kms:DisableKeyRotation (rotation
+ * is a guarantee) and every crypto action. kms:PutKeyPolicy remains, as someone must be able to
+ * change the policy; such a change is visible in CloudTrail and in the synthesized plan.
+ */
+export const KEY_ADMIN_ACTIONS = [
+  "kms:CreateAlias",
+  "kms:DeleteAlias",
+  "kms:UpdateAlias",
+  "kms:DescribeKey",
+  "kms:EnableKey",
+  "kms:DisableKey",
+  "kms:EnableKeyRotation",
+  "kms:RotateKeyOnDemand",
+  "kms:GetKeyPolicy",
+  "kms:PutKeyPolicy",
+  "kms:GetKeyRotationStatus",
+  "kms:ListAliases",
+  "kms:ListGrants",
+  "kms:ListKeyPolicies",
+  "kms:ListKeyRotations",
+  "kms:ListResourceTags",
+  "kms:RevokeGrant",
+  "kms:RetireGrant",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:UpdateKeyDescription",
+  "kms:ScheduleKeyDeletion",
+  "kms:CancelKeyDeletion",
+] as const;
+
+/** The source side of S3 replication. */
+export const REPLICATION_SOURCE_BUCKET_ACTIONS = ["s3:GetReplicationConfiguration", "s3:ListBucket"] as const;
+export const REPLICATION_SOURCE_OBJECT_ACTIONS = [
+  "s3:GetObjectVersionForReplication",
+  "s3:GetObjectVersionAcl",
+  "s3:GetObjectVersionTagging",
+  "s3:GetObjectRetention",
+  "s3:GetObjectLegalHold",
+] as const;
+/** The target side of S3 replication; deliberately without s3:ReplicateDelete (deletes never propagate). */
+export const REPLICATION_TARGET_OBJECT_ACTIONS = ["s3:ReplicateObject", "s3:ReplicateTags"] as const;
+
+/** Operate a site: see and tune configuration and health, never read data or use keys. */
+export const OPERATE_ACTIONS = [
+  "s3:GetBucketLocation",
+  "s3:GetBucketVersioning",
+  "s3:GetBucketLogging",
+  "s3:GetBucketTagging",
+  "s3:GetBucketObjectLockConfiguration",
+  "s3:GetReplicationConfiguration",
+  "s3:GetEncryptionConfiguration",
+  "s3:GetMetricsConfiguration",
+  "s3:PutBucketTagging",
+  "s3:PutMetricsConfiguration",
+] as const;
+
+/** Audit: read every configuration and policy that makes the guarantees, nothing else. */
+export const AUDIT_ACTIONS = [
+  "s3:GetBucketPolicy",
+  "s3:GetBucketPolicyStatus",
+  "s3:GetBucketPublicAccessBlock",
+  "s3:GetBucketOwnershipControls",
+  "s3:GetBucketVersioning",
+  "s3:GetBucketLogging",
+  "s3:GetBucketObjectLockConfiguration",
+  "s3:GetReplicationConfiguration",
+  "s3:GetEncryptionConfiguration",
+  "kms:DescribeKey",
+  "kms:GetKeyPolicy",
+  "kms:GetKeyRotationStatus",
+  "kms:ListResourceTags",
+] as const;
+
+/** Data-plane actions that a key administrator or operator is explicitly denied (separation of duties). */
+export const DATA_READ_DENY_ACTIONS = ["s3:GetObject", "s3:GetObjectVersion", "kms:Decrypt", "kms:ReEncryptFrom"] as const;
