@@ -1,0 +1,84 @@
+import { Construct } from "constructs";
+import { physicalName } from "../private/names";
+import type { AwsCustody } from "./custody";
+import type { IEncryptedStore } from "./encrypted-store";
+import { AUDIT_ACTIONS, DATA_READ_DENY_ACTIONS, OPERATE_ACTIONS } from "./perms";
+import { Role } from "./role";
+
+export interface AccessPolicyProps {
+  readonly custody: AwsCustody;
+  /** Prefix of every role name, e.g. `nl-embassy-es-embassy`. */
+  readonly namePrefix: string;
+  /** The stores these roles act on. */
+  readonly stores: readonly IEncryptedStore[];
+  /**
+   * Whether the site is where registries are written (the primary): adds a writer role.
+   * @default false
+   */
+  readonly writable?: boolean;
+}
+
+/** The purposes a person or system can act for at a site. Replication has its own role (ReplicationLink). */
+export type Purpose = "read" | "write" | "operate" | "administer-keys" | "audit";
+
+/**
+ * Least-privilege IAM roles per purpose at one site, each assumable only by the custody
+ * administrators:
+ * - `read`: read and restore every version (decrypt through S3 only);
+ * - `write` (primary only): write new versions;
+ * - `operate`: see and tune bucket configuration; denied data and decryption;
+ * - `administer-keys`: key life cycle and policy; denied data and decryption (separation of duties);
+ * - `audit`: read configurations and policies; denied data and decryption.
+ * No role has a `*` action or a `*` resource except where AWS offers no resource scope.
+ */
+export class AccessPolicy extends Construct {
+  public readonly roles: ReadonlyMap<Purpose, Role>;
+
+  constructor(scope: Construct, id: string, props: AccessPolicyProps) {
+    super(scope, id);
+    if (props.stores.length === 0) {
+      throw new Error(`stores must list at least one store for access policy '${props.namePrefix}', got none`);
+    }
+    const role = (purpose: Purpose, construct: string, description: string) =>
+      new Role(this, construct, { custody: props.custody, roleName: physicalName([props.namePrefix, purpose], 64), description });
+    const roles = new Map<Purpose, Role>();
+    const reader = role("read", "Reader", "Reads and restores registry copies");
+    const operator = role("operate", "Operator", "Operates the site's stores; no data access");
+    const keyAdmin = role("administer-keys", "KeyAdministrator", "Administers custody keys; no data access");
+    const auditor = role("audit", "Auditor", "Reads configurations and policies; no data access");
+    roles.set("read", reader).set("operate", operator).set("administer-keys", keyAdmin).set("audit", auditor);
+
+    const buckets = props.stores.map((s) => s.bucketArn);
+    const objects = props.stores.map((s) => `${s.bucketArn}/*`);
+    const keys = props.stores.map((s) => s.key.keyArn);
+
+    for (const store of props.stores) {
+      store.grantRead(reader);
+      store.key.grantAdminister(keyAdmin);
+    }
+    if (props.writable) {
+      const writer = role("write", "Writer", "Writes new registry versions at the primary");
+      roles.set("write", writer);
+      props.stores.forEach((s) => s.grantWrite(writer));
+    }
+
+    operator.addToPolicy({ Sid: "OperateStores", Effect: "Allow", Action: [...OPERATE_ACTIONS], Resource: buckets });
+    operator.addToPolicy({ Sid: "ReadReplicationMetrics", Effect: "Allow", Action: ["cloudwatch:GetMetricData", "cloudwatch:ListMetrics"], Resource: "*" });
+    auditor.addToPolicy({ Sid: "AuditStores", Effect: "Allow", Action: AUDIT_ACTIONS.filter((a) => a.startsWith("s3:")), Resource: buckets });
+    auditor.addToPolicy({ Sid: "AuditKeys", Effect: "Allow", Action: AUDIT_ACTIONS.filter((a) => a.startsWith("kms:")), Resource: keys });
+    auditor.addToPolicy({ Sid: "AuditTrail", Effect: "Allow", Action: ["cloudtrail:LookupEvents", "cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus"], Resource: "*" });
+    keyAdmin.addToPolicy({ Sid: "AdministerKeys", Effect: "Allow", Action: ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy", "kms:GetKeyRotationStatus", "kms:EnableKeyRotation", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:TagResource", "kms:UntagResource"], Resource: keys });
+
+    for (const r of [operator, keyAdmin, auditor]) {
+      r.addToPolicy({ Sid: "DenyDataAccess", Effect: "Deny", Action: [...DATA_READ_DENY_ACTIONS], Resource: [...objects, ...keys] });
+    }
+    this.roles = roles;
+  }
+
+  /** The role for a purpose; throws if this site has none (e.g. `write` away from the primary). */
+  public role(purpose: Purpose): Role {
+    const r = this.roles.get(purpose);
+    if (!r) throw new Error(`access policy has no '${purpose}' role (have: ${[...this.roles.keys()].join(", ")})`);
+    return r;
+  }
+}
