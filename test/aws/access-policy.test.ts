@@ -1,0 +1,77 @@
+import { AccessPolicy } from "../../lib/aws/access-policy";
+import { EncryptedStore } from "../../lib/aws/encrypted-store";
+import { LogBucket } from "../../lib/aws/log-bucket";
+import { CUSTODY, policyOf, resources, synthScope } from "../fixtures";
+
+function synthAccess(writable: boolean) {
+  return synthScope((scope) => {
+    const logBucket = new LogBucket(scope, "Logs", { custody: CUSTODY, bucketName: "site-logs" });
+    const stores = ["brp", "land"].map(
+      (id) => new EncryptedStore(scope, id, { custody: CUSTODY, registryId: id, bucketName: `site-${id}`, region: "eu-south-2", retentionDays: 365, logBucket }),
+    );
+    new AccessPolicy(scope, "Access", { custody: CUSTODY, namePrefix: "es-primary", stores, writable });
+  });
+}
+
+const policyOfRole = (synth: any, name: string) => {
+  const role = resources(synth, "aws_iam_role").find((r) => r.name === name);
+  const policy = resources(synth, "aws_iam_role_policy").find((p) => p.role.includes(role ? Object.keys(synth.resource.aws_iam_role).find((k) => synth.resource.aws_iam_role[k] === role)! : "none"));
+  return policyOf(policy.policy).Statement;
+};
+
+describe("AccessPolicy (aws)", () => {
+  const synth = synthAccess(false);
+
+  test("one role per purpose, each trusting only the custody administrators", () => {
+    const roles = resources(synth, "aws_iam_role");
+    expect(roles.map((r) => r.name).sort()).toEqual(["es-primary-administer-keys", "es-primary-audit", "es-primary-operate", "es-primary-read"]);
+    roles.forEach((r) => expect(policyOf(r.assume_role_policy).Statement[0].Principal).toEqual({ AWS: ["arn:aws:iam::111111111111:role/embassy-admin"] }));
+  });
+
+  test("the primary also gets a writer", () => {
+    expect(resources(synthAccess(true), "aws_iam_role").map((r) => r.name)).toContain("es-primary-write");
+  });
+
+  test("no role has a * action, and only service-wide read calls use a * resource", () => {
+    for (const p of resources(synth, "aws_iam_role_policy")) {
+      for (const s of policyOf(p.policy).Statement) {
+        expect([s.Action].flat()).not.toContain("*");
+        if (s.Resource === "*") {
+          expect([s.Action].flat().every((a: string) => /^(cloudwatch|cloudtrail):(Get|List|Lookup|Describe)/.test(a))).toBe(true);
+        }
+      }
+    }
+  });
+
+  test("separation of duties: key administrators, operators and auditors are denied data and decryption", () => {
+    for (const name of ["es-primary-administer-keys", "es-primary-operate", "es-primary-audit"]) {
+      const statements = policyOfRole(synth, name);
+      const deny = statements.find((s) => s.Sid === "DenyDataAccess");
+      expect(deny.Effect).toBe("Deny");
+      expect(deny.Action).toEqual(expect.arrayContaining(["s3:GetObject", "s3:GetObjectVersion", "kms:Decrypt"]));
+      const allowed = statements.filter((s) => s.Effect === "Allow").flatMap((s) => s.Action);
+      expect(allowed).not.toContain("kms:Decrypt");
+      expect(allowed).not.toContain("s3:GetObject");
+    }
+  });
+
+  test("key administrators are in each key's administration statement, readers in its use statements", () => {
+    for (const key of resources(synth, "aws_kms_key")) {
+      const statements = policyOf(key.policy).Statement;
+      expect(statements[0].Condition.ArnEquals["aws:PrincipalArn"]).toContain("arn:aws:iam::111111111111:role/es-primary-administer-keys");
+      const users = statements.filter((s) => s.Sid.startsWith("Use")).map((s) => s.Condition.ArnEquals["aws:PrincipalArn"]);
+      expect(users).toEqual(["arn:aws:iam::111111111111:role/es-primary-read"]);
+    }
+  });
+
+  test("readers read both stores", () => {
+    const read = policyOfRole(synth, "es-primary-read");
+    expect(read.map((s) => s.Sid)).toEqual(["Readbrp", "ReadbrpKey", "Readland", "ReadlandKey"]);
+  });
+
+  test("fails without stores", () => {
+    expect(() => synthScope((scope) => new AccessPolicy(scope, "A", { custody: CUSTODY, namePrefix: "x", stores: [] }))).toThrow(
+      "stores must list at least one store for access policy 'x', got none",
+    );
+  });
+});

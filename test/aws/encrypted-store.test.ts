@@ -1,0 +1,116 @@
+import { EncryptedStore } from "../../lib/aws/encrypted-store";
+import { LogBucket } from "../../lib/aws/log-bucket";
+import { Role } from "../../lib/aws/role";
+import { CUSTODY, policyOf, resources, synthScope } from "../fixtures";
+
+function store(extra: { retentionDays?: number; minRetentionDays?: number } = {}) {
+  return synthScope((scope) => {
+    const logBucket = new LogBucket(scope, "Logs", { custody: CUSTODY, bucketName: "site-logs" });
+    const s = new EncryptedStore(scope, "Store", {
+      custody: CUSTODY,
+      registryId: "brp",
+      bucketName: "site-brp",
+      region: "eu-south-2",
+      retentionDays: extra.retentionDays ?? 365,
+      minRetentionDays: extra.minRetentionDays,
+      logBucket,
+    });
+    const reader = new Role(scope, "Reader", { custody: CUSTODY, roleName: "reader", description: "test" });
+    s.grantRead(reader);
+  });
+}
+
+describe("EncryptedStore (aws)", () => {
+  const synth = store();
+  const bucket = resources(synth, "aws_s3_bucket").find((b) => b.bucket === "site-brp");
+
+  test("the bucket has Object Lock, is retained and never force-destroyed", () => {
+    expect(bucket).toMatchObject({ object_lock_enabled: true, force_destroy: false, lifecycle: { prevent_destroy: true } });
+  });
+
+  test("Object Lock default retention is COMPLIANCE for the registry's retentionDays", () => {
+    const [lock] = resources(synth, "aws_s3_bucket_object_lock_configuration");
+    expect(lock.rule).toEqual({ default_retention: { mode: "COMPLIANCE", days: 365 } });
+    expect(lock.lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  test("versioning is enabled on the store and on its log bucket", () => {
+    const versioning = resources(synth, "aws_s3_bucket_versioning");
+    expect(versioning).toHaveLength(2);
+    versioning.forEach((v) => expect(v.versioning_configuration).toEqual({ status: "Enabled" }));
+  });
+
+  test("SSE-KMS with the store's own customer-managed key and bucket keys", () => {
+    const enc = resources(synth, "aws_s3_bucket_server_side_encryption_configuration").find((e) =>
+      e.rule[0].apply_server_side_encryption_by_default.sse_algorithm === "aws:kms",
+    );
+    expect(enc.rule[0]).toEqual({
+      apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: expect.stringMatching(/^\$\{aws_kms_key\.Store_Key_\w+\.arn\}$/) },
+      bucket_key_enabled: true,
+    });
+  });
+
+  test("the key rotates, has a 30-day deletion window and is retained", () => {
+    const [key] = resources(synth, "aws_kms_key");
+    expect(key).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30, multi_region: false, lifecycle: { prevent_destroy: true } });
+  });
+
+  test("all public access is blocked and ACLs are disabled", () => {
+    const pab = resources(synth, "aws_s3_bucket_public_access_block");
+    expect(pab).toHaveLength(2);
+    pab.forEach((p) =>
+      expect(p).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true }),
+    );
+    resources(synth, "aws_s3_bucket_ownership_controls").forEach((o) => expect(o.rule).toEqual({ object_ownership: "BucketOwnerEnforced" }));
+  });
+
+  test("access logs go to the separate log bucket", () => {
+    const [logging] = resources(synth, "aws_s3_bucket_logging");
+    expect(logging).toMatchObject({ target_bucket: expect.stringContaining("aws_s3_bucket.Logs_Bucket"), target_prefix: "access/brp/" });
+  });
+
+  test("the bucket policy denies non-TLS, wrong encryption, other keys and principals outside custody", () => {
+    const policy = resources(synth, "aws_s3_bucket_policy").find((p) => p.bucket.includes("aws_s3_bucket.Store_"));
+    const statements = policyOf(policy.policy).Statement;
+    const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
+    expect(bySid.DenyInsecureTransport).toMatchObject({ Effect: "Deny", Principal: "*", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
+    expect(bySid.DenyOutsideCustody).toMatchObject({ Effect: "Deny", Condition: { StringNotEquals: { "aws:PrincipalAccount": "111111111111" } } });
+    expect(bySid.DenyOutsideCustody.Condition.BoolIfExists).toBeUndefined();
+    expect(bySid.DenyUploadsNotSseKms.Condition).toEqual({ StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } });
+    expect(bySid.DenyUploadsWithOtherKey.Condition.StringNotEqualsIfExists["s3:x-amz-server-side-encryption-aws-kms-key-id"]).toMatch(/aws_kms_key\.Store_Key/);
+    expect(statements.filter((s) => s.Effect === "Allow")).toEqual([]);
+  });
+
+  test("grantRead gives the role read actions on the bucket and decrypt through S3 on the key", () => {
+    const [policy] = resources(synth, "aws_iam_role_policy");
+    const statements = policyOf(policy.policy).Statement;
+    expect(statements.map((s) => s.Sid)).toEqual(["Readbrp", "ReadbrpKey"]);
+    expect(statements[0].Action).toContain("s3:GetObjectVersion");
+    expect(statements[0].Action).not.toContain("s3:PutObject");
+    expect(statements[1]).toMatchObject({ Action: ["kms:Decrypt", "kms:DescribeKey"] });
+    const [key] = resources(synth, "aws_kms_key");
+    const use = policyOf(key.policy).Statement.find((s) => s.Sid === "Use1");
+    expect(use.Condition).toEqual({
+      ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/reader" },
+      StringEquals: { "kms:ViaService": "s3.eu-south-2.amazonaws.com" },
+    });
+  });
+
+  test("a longer retention is kept as given", () => {
+    const [lock] = resources(store({ retentionDays: 3650 }), "aws_s3_bucket_object_lock_configuration");
+    expect(lock.rule.default_retention.days).toBe(3650);
+  });
+
+  test("fails when retentionDays is below the floor, naming registry and value", () => {
+    expect(() => store({ retentionDays: 7 })).toThrow(
+      "retentionDays must be at least 30 (rules.minRetentionDays), got 7 for registry 'brp'",
+    );
+    expect(() => store({ retentionDays: 60, minRetentionDays: 90 })).toThrow(/at least 90 \(rules\.minRetentionDays\), got 60/);
+  });
+
+  test("fails on an invalid bucket name", () => {
+    expect(() =>
+      synthScope((scope) => new LogBucket(scope, "Logs", { custody: CUSTODY, bucketName: "Bad_Name" })),
+    ).toThrow("bucketName must be 3-63 characters of [a-z0-9-], starting and ending with a letter or digit, got 'Bad_Name'");
+  });
+});
