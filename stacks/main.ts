@@ -3,6 +3,7 @@
  * cdktf.out, or CDKTF_OUTDIR when set. `npm run synth` and `npx cdktf synth` both run this.
  * An invalid topology prints every problem to stderr, exits 1 and leaves cdktf.out untouched.
  */
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { TopologyError } from "../lib/topology/problems";
 import { loadTopologyFile } from "../lib/topology/load";
@@ -13,21 +14,28 @@ import { synthAtomically } from "./synth";
 /** The default example, relative to the project root. */
 export const DEFAULT_TOPOLOGY = "stacks/jp-embassy.yaml";
 
-function main(): number {
-  const root = resolve(__dirname, "..", "..");
-  const topologyPath = process.env.EMBASSY_TOPOLOGY || resolve(root, DEFAULT_TOPOLOGY);
-  const outdir = process.env.CDKTF_OUTDIR || "cdktf.out";
+/** Where run() writes: process.stdout / process.stderr, or a test's sink. */
+export interface Output {
+  write(text: string): unknown;
+}
+
+/** Runs one synth with the given environment; returns the process exit code. */
+export function run(env: NodeJS.ProcessEnv = process.env, stdout: Output = process.stdout, stderr: Output = process.stderr): number {
+  // stacks/ from sources, dist/stacks/ when compiled: the root is where package.json is.
+  const root = existsSync(resolve(__dirname, "..", "package.json")) ? resolve(__dirname, "..") : resolve(__dirname, "..", "..");
+  const topologyPath = env.EMBASSY_TOPOLOGY || resolve(root, DEFAULT_TOPOLOGY);
+  const outdir = env.CDKTF_OUTDIR || "cdktf.out";
   try {
     const topology = loadTopologyFile(topologyPath);
-    for (const w of topology.warnings) process.stderr.write(`warning: ${w}\n`);
-    const backend = backendFromEnv();
+    for (const w of topology.warnings) stderr.write(`warning: ${w}\n`);
+    const backend = backendFromEnv(env);
     synthAtomically(outdir, (app) => buildEmbassy(app, topology, { backend }));
-    process.stdout.write(`synthesized ${topology.sites.length} site stacks of '${topology.name}' into ${outdir}\n`);
+    stdout.write(`synthesized ${topology.sites.length} site stacks of '${topology.name}' into ${outdir}\n`);
     return 0;
   } catch (e) {
-    process.stderr.write(`${e instanceof TopologyError ? e.message : (e as Error).stack ?? String(e)}\n`);
+    stderr.write(`${e instanceof TopologyError ? e.message : (e as Error).stack ?? String(e)}\n`);
     return 1;
   }
 }
 
-process.exitCode = main();
+if (require.main === module) process.exitCode = run();

@@ -1,0 +1,152 @@
+import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App, Testing } from "cdktf";
+import { loadTopologyFile } from "../../lib/topology/load";
+import { backendFromEnv } from "../../stacks/backend";
+import { buildEmbassy } from "../../stacks/embassy";
+import { run } from "../../stacks/main";
+import { awsDoc, policyOf, resources, type Synth } from "../fixtures";
+
+const ROOT = join(__dirname, "..", "..");
+const JP = join(ROOT, "stacks", "jp-embassy.yaml");
+
+/** A sink for run()'s output streams. */
+function sink(): { text: string; write(chunk: string): boolean } {
+  const s = { text: "", write: (chunk: string) => ((s.text += chunk), true) };
+  return s;
+}
+
+/** Every file under a folder with its content hash, to prove a folder was left exactly as it was. */
+function fingerprint(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out[p.slice(dir.length)] = createHash("sha256").update(readFileSync(p)).digest("hex") + statSync(p).mtimeMs;
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe("the AWS-only example (Japan)", () => {
+  // A real app synth: cross-stack references are only resolved when the whole app synthesizes.
+  const dir = mkdtempSync(join(tmpdir(), "embassy-"));
+  const app = new App({ outdir: dir });
+  const stacks = buildEmbassy(app, loadTopologyFile(JP));
+  app.synth();
+  const synth = (site: string): Synth =>
+    JSON.parse(readFileSync(join(dir, "stacks", `jp-embassy-${site}`, "cdk.tf.json"), "utf8"));
+
+  test("one stack per site", () => {
+    expect([...stacks.keys()]).toEqual(["jp-tokyo", "jp-osaka", "au-embassy"]);
+    expect([...stacks.values()].map((s) => s.node.id)).toEqual(["jp-embassy-jp-tokyo", "jp-embassy-jp-osaka", "jp-embassy-au-embassy"]);
+  });
+
+  test("each site has its own provider region and the custody account pinned", () => {
+    expect(synth("jp-osaka").provider.aws).toEqual([expect.objectContaining({ region: "ap-northeast-3", allowed_account_ids: ["111111111111"] })]);
+    expect(synth("au-embassy").provider.aws[0].region).toBe("ap-southeast-2");
+  });
+
+  test("every site holds an encrypted, locked store per registry, and a network", () => {
+    for (const site of ["jp-tokyo", "jp-osaka", "au-embassy"]) {
+      const s = synth(site);
+      expect(resources(s, "aws_s3_bucket_object_lock_configuration").map((l) => l.rule.default_retention).sort((a, b) => a.days - b.days)).toEqual([
+        { mode: "COMPLIANCE", days: 365 },
+        { mode: "COMPLIANCE", days: 365 },
+        { mode: "COMPLIANCE", days: 3650 },
+      ]);
+      expect(resources(s, "aws_kms_key")).toHaveLength(3);
+      expect(resources(s, "aws_vpc")).toHaveLength(1);
+      expect(resources(s, "aws_flow_log")).toHaveLength(1);
+      expect(resources(s, "aws_s3_bucket").every((b) => b.lifecycle?.prevent_destroy === true && b.force_destroy === false)).toBe(true);
+    }
+  });
+
+  test("only the primary replicates, to both targets, through cross-stack references", () => {
+    expect(resources(synth("jp-osaka"), "aws_s3_bucket_replication_configuration")).toHaveLength(0);
+    const configs = resources(synth("jp-tokyo"), "aws_s3_bucket_replication_configuration");
+    expect(configs).toHaveLength(3);
+    for (const c of configs) {
+      expect(c.rule.map((r: any) => r.destination.bucket)).toEqual([
+        expect.stringMatching(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-jp-embassy-jp-osaka\.outputs\./),
+        expect.stringMatching(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-jp-embassy-au-embassy\.outputs\./),
+      ]);
+    }
+  });
+
+  test("targets deploy first: the primary depends on both target stacks", () => {
+    const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
+    expect(manifest.stacks["jp-embassy-jp-tokyo"].dependencies.sort()).toEqual(["jp-embassy-au-embassy", "jp-embassy-jp-osaka"]);
+    expect(manifest.stacks["jp-embassy-jp-osaka"].dependencies).toEqual([]);
+  });
+
+  test("targets' keys admit the primary's replication roles", () => {
+    const key = resources(synth("au-embassy"), "aws_kms_key").map((k) => policyOf(k.policy).Statement);
+    const replicators = key.flatMap((st) => st.filter((s) => s.Sid.startsWith("Use")).map((s) => s.Condition.ArnEquals["aws:PrincipalArn"]));
+    expect(replicators).toEqual(expect.arrayContaining([expect.stringMatching(/^arn:aws:iam::111111111111:role\/jp-embassy-jp-tokyo-\w+-replication$/)]));
+  });
+
+  test("a local backend by default, an encrypted, locked S3 backend when configured", () => {
+    expect(synth("jp-tokyo").terraform.backend).toEqual({ local: { path: "./terraform.jp-embassy-jp-tokyo.tfstate" } });
+    const s3app = Testing.app();
+    const env = { EMBASSY_STATE_BUCKET: "state-bucket", EMBASSY_STATE_REGION: "ap-northeast-1", EMBASSY_STATE_KMS_KEY: "alias/state" };
+    const s3stacks = buildEmbassy(s3app, loadTopologyFile(JP), { backend: backendFromEnv(env) });
+    const backend = JSON.parse(Testing.synth(s3stacks.get("jp-osaka")! as any)).terraform.backend;
+    expect(backend).toEqual({
+      s3: {
+        bucket: "state-bucket",
+        key: "data-embassy/jp-embassy-jp-osaka/terraform.tfstate",
+        region: "ap-northeast-1",
+        encrypt: true,
+        kms_key_id: "alias/state",
+        use_lockfile: true,
+      },
+    });
+    expect(() => backendFromEnv({ EMBASSY_STATE_BUCKET: "b" })).toThrow(
+      "EMBASSY_STATE_REGION must be set with EMBASSY_STATE_BUCKET (got bucket 'b' and no region)",
+    );
+  });
+});
+
+describe("the synth entry point", () => {
+  test("synthesizes the topology named by EMBASSY_TOPOLOGY into CDKTF_OUTDIR", () => {
+    const outdir = join(mkdtempSync(join(tmpdir(), "embassy-")), "out");
+    const out = sink();
+    expect(run({ EMBASSY_TOPOLOGY: JP, CDKTF_OUTDIR: outdir }, out, sink())).toBe(0);
+    expect(out.text).toBe(`synthesized 3 site stacks of 'jp-embassy' into ${outdir}\n`);
+    expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(["jp-embassy-au-embassy", "jp-embassy-jp-osaka", "jp-embassy-jp-tokyo"]);
+  });
+
+  test("an invalid topology exits 1, lists every problem on stderr and leaves the previous output untouched", () => {
+    const base = mkdtempSync(join(tmpdir(), "embassy-"));
+    const outdir = join(base, "out");
+    expect(run({ EMBASSY_TOPOLOGY: JP, CDKTF_OUTDIR: outdir }, sink(), sink())).toBe(0);
+    const before = fingerprint(outdir);
+
+    const doc = awsDoc();
+    doc.sites[1].cidr = "10.10.0.0/16";
+    doc.registries[0].retentionDays = 3;
+    const bad = join(base, "bad.json");
+    const text = JSON.stringify(doc, null, 2);
+    writeFileSync(bad, text);
+    const lines = text.split("\n");
+    const cidrLine = lines.lastIndexOf('      "cidr": "10.10.0.0/16"') + 1;
+    const retentionLine = lines.indexOf('      "retentionDays": 3') + 1;
+    const err = sink();
+    expect(run({ EMBASSY_TOPOLOGY: bad, CDKTF_OUTDIR: outdir }, sink(), err)).toBe(1);
+    expect(err.text).toBe(
+      [
+        `topology ${bad} has 2 problems:`,
+        `  - sites[1].cidr (line ${cidrLine}): sites 'es-primary' (10.10.0.0/16) and 'se-embassy' (10.10.0.0/16) have overlapping CIDRs`,
+        `  - registries[0].retentionDays (line ${retentionLine}): retentionDays must be at least 30 (rules.minRetentionDays), got 3 for registry 'brp'`,
+        "",
+      ].join("\n"),
+    );
+    expect(fingerprint(outdir)).toEqual(before);
+    expect(readdirSync(base).sort()).toEqual(["bad.json", "out"]);
+  });
+});
