@@ -1,0 +1,10 @@
+export * from "./access-policy";
+export * from "./custody";
+export * from "./custody-key";
+export * from "./encrypted-store";
+export * from "./log-bucket";
+export * from "./network";
+export * from "./policy-document";
+export * from "./replication-link";
+export * from "./role";
+export * as perms from "./perms";
