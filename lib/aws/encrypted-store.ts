@@ -1,3 +1,4 @@
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketObjectLockConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
@@ -111,6 +112,11 @@ export class EncryptedStore extends Construct implements IEncryptedStore {
         },
       ],
       lifecycle: { preventDestroy: true },
+    });
+    // Housekeeping only: parts of abandoned uploads are not data. No rule ever expires a version.
+    new S3BucketLifecycleConfiguration(this, "Lifecycle", {
+      bucket: this.bucketName,
+      rule: [{ id: "abort-incomplete-uploads", status: "Enabled", filter: [{ prefix: "" }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }] }],
     });
     new S3BucketLoggingA(this, "AccessLogging", {
       bucket: this.bucketName,

@@ -71,7 +71,12 @@ export class Network extends Construct {
       lifecycle: { ignoreChanges: ["subnet_ids"] },
     });
 
-    const azs = new DataAwsAvailabilityZones(this, "Zones", { state: "available" });
+    // An allowlist of zone names keeps the set (and so each subnet's zone) stable when AWS adds a zone.
+    const letters = ["a", "b", "c", "d"].slice(0, Math.max(zones, 3));
+    const azs = new DataAwsAvailabilityZones(this, "Zones", {
+      state: "available",
+      filter: [{ name: "zone-name", values: letters.map((l) => `${props.region}${l}`) }],
+    });
     const newBits = Math.ceil(Math.log2(zones));
     const routes = new RouteTable(this, "PrivateRoutes", { vpcId: this.vpcId });
     this.subnetIds = [];

@@ -1,4 +1,5 @@
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notification";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
@@ -21,7 +22,7 @@ const PROTECT = { preventDestroy: true } as const;
 
 /**
  * The parts every bucket of this library shares: versioning, all public access blocked,
- * ACLs disabled, a policy that denies non-TLS requests and principals outside custody, and
+ * ACLs disabled, object events to EventBridge, a policy that denies non-TLS requests and principals outside custody, and
  * `prevent_destroy` on each of them. Internal: used by EncryptedStore and LogBucket.
  */
 export class HardenedBucket extends Construct {
@@ -60,6 +61,8 @@ export class HardenedBucket extends Construct {
       bucket: this.resource.bucket,
       rule: { objectOwnership: "BucketOwnerEnforced" },
     });
+    // Every object event goes to EventBridge, where a SIEM or an alarm can subscribe.
+    new S3BucketNotification(this, "Events", { bucket: this.resource.bucket, eventbridge: true });
     const bucketAndObjects = [this.bucketArn, `${this.bucketArn}/*`];
     const base: PolicyStatement[] = [
       {
