@@ -96,6 +96,17 @@ describe("EncryptedStore (aws)", () => {
     });
   });
 
+  test("lifecycle only aborts abandoned uploads: no rule ever expires a version", () => {
+    const lifecycle = resources(synth, "aws_s3_bucket_lifecycle_configuration").find((l) => l.bucket.includes("aws_s3_bucket.Store_"));
+    expect(lifecycle.rule).toEqual([
+      { id: "abort-incomplete-uploads", status: "Enabled", filter: [{ prefix: "" }], abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }] },
+    ]);
+  });
+
+  test("object events go to EventBridge", () => {
+    expect(resources(synth, "aws_s3_bucket_notification").map((n) => n.eventbridge)).toEqual([true, true]);
+  });
+
   test("a longer retention is kept as given", () => {
     const [lock] = resources(store({ retentionDays: 3650 }), "aws_s3_bucket_object_lock_configuration");
     expect(lock.rule.default_retention.days).toBe(3650);

@@ -28,6 +28,12 @@ describe("Network (aws)", () => {
     expect(resources(synth, "aws_route_table")[0].route).toBeUndefined();
   });
 
+  test("zones come from an allowlist of zone names, so a new zone never moves a subnet", () => {
+    expect(Object.values(synth.data!.aws_availability_zones)[0].filter).toEqual([
+      { name: "zone-name", values: ["eu-north-1a", "eu-north-1b", "eu-north-1c"] },
+    ]);
+  });
+
   test("the default security group allows nothing; the default ACL only the site itself", () => {
     expect(resources(synth, "aws_default_security_group")[0]).toMatchObject({ ingress: [], egress: [] });
     const acl = resources(synth, "aws_default_network_acl")[0];
