@@ -9,6 +9,9 @@ import type { LinkDocument, TopologyDocument } from "./schema";
 const MIN_PREFIX = 16;
 const MAX_PREFIX = 24;
 
+/** Partitions whose endpoints, ARNs and service principals the constructs build for. */
+const BUILDABLE_PARTITIONS: readonly string[] = ["aws", "azure"];
+
 export type ValidationResult =
   | { readonly ok: true; readonly topology: Topology }
   | { readonly ok: false; readonly problems: readonly TopologyProblem[] };
@@ -34,8 +37,14 @@ export function validateTopology(doc: TopologyDocument): ValidationResult {
       const near = suggestRegions(s.cloud, s.region);
       const hint = near.length > 0 ? `; did you mean ${near.map((n) => `'${n}'`).join(", ")}?` : "";
       fail(`${path}.region`, `site '${s.id}': '${s.region}' is not a known ${s.cloud} region${hint}`);
-    } else if (!sites.has(s.id)) {
-      sites.set(s.id, { ...s, regionInfo });
+    } else {
+      if (!sites.has(s.id)) sites.set(s.id, { ...s, regionInfo });
+      if (!BUILDABLE_PARTITIONS.includes(regionInfo.partition)) {
+        fail(
+          `${path}.region`,
+          `site '${s.id}': region '${s.region}' is in partition ${regionInfo.partition}, whose service endpoints and principals the ${s.cloud} constructs do not support yet (supported: ${BUILDABLE_PARTITIONS.join(", ")})`,
+        );
+      }
     }
     if (!doc.custody[s.cloud]) {
       fail(`custody.${s.cloud}`, `site '${s.id}' is on ${s.cloud}, but custody.${s.cloud} is missing: say who holds the keys there`);

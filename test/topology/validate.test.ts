@@ -151,6 +151,7 @@ describe("topology validation", () => {
     doc.sites.push({ id: "de-sovereign", role: "domestic", cloud: "aws", region: "eusc-de-east-1", cidr: "10.20.0.0/16" });
     doc.links = [{ from: "de-primary", to: "se-embassy" }, { from: "de-primary", to: "de-sovereign" }];
     expect(problemsOf(doc)).toEqual([
+      "sites[2].region: site 'de-sovereign': region 'eusc-de-east-1' is in partition aws-eusc, whose service endpoints and principals the aws constructs do not support yet (supported: aws, azure)",
       "links[1]: link 'de-primary -> de-sovereign': connects partition aws ('de-primary') to partition aws-eusc ('de-sovereign'); native replication cannot cross partitions and no managed copy service is supported yet",
     ]);
   });
