@@ -1,4 +1,5 @@
 export * as aws from "./aws";
+export * as azure from "./azure";
 export * from "./regions/catalogue";
 export * from "./topology/load";
 export * from "./topology/mechanisms";

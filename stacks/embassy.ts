@@ -1,6 +1,7 @@
 import type { App, TerraformStack } from "cdktf";
 import type { Topology } from "../lib/topology/model";
 import { AwsSiteStack } from "./aws-site-stack";
+import { AzureSiteStack } from "./azure-site-stack";
 import { type BackendConfig } from "./backend";
 
 export interface EmbassyOptions {
@@ -17,6 +18,7 @@ export function buildEmbassy(app: App, topology: Topology, options: EmbassyOptio
   const backend = options.backend ?? { kind: "local" };
   const stacks = new Map<string, TerraformStack>();
   const awsStacks = new Map<string, AwsSiteStack>();
+  const azureStacks = new Map<string, AzureSiteStack>();
   for (const site of topology.sites) {
     const name = `${topology.name}-${site.id}`;
     if (site.cloud === "aws") {
@@ -24,14 +26,20 @@ export function buildEmbassy(app: App, topology: Topology, options: EmbassyOptio
       awsStacks.set(site.id, stack);
       stacks.set(site.id, stack);
     } else {
-      throw new Error(`site '${site.id}': ${site.cloud} sites are not supported yet`);
+      const stack = new AzureSiteStack(app, name, { topology, site, backend });
+      azureStacks.set(site.id, stack);
+      stacks.set(site.id, stack);
     }
   }
+  // The validator refuses links no mechanism serves (e.g. across clouds); this is a backstop.
   for (const link of topology.links) {
-    const from = awsStacks.get(link.from.id);
-    const to = awsStacks.get(link.to.id);
-    if (!from || !to) throw new Error(`link '${link.from.id} -> ${link.to.id}': both ends must be aws sites`);
-    for (const registry of link.registries) from.replicateTo(registry.id, to);
+    const [awsFrom, awsTo] = [awsStacks.get(link.from.id), awsStacks.get(link.to.id)];
+    const [azureFrom, azureTo] = [azureStacks.get(link.from.id), azureStacks.get(link.to.id)];
+    for (const registry of link.registries) {
+      if (awsFrom && awsTo) awsFrom.replicateTo(registry.id, awsTo);
+      else if (azureFrom && azureTo) azureFrom.replicateTo(registry.id, azureTo);
+      else throw new Error(`link '${link.from.id} -> ${link.to.id}': both ends must be on the same cloud`);
+    }
   }
   return stacks;
 }

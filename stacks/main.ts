@@ -12,7 +12,7 @@ import { buildEmbassy } from "./embassy";
 import { synthAtomically } from "./synth";
 
 /** The default example, relative to the project root. */
-export const DEFAULT_TOPOLOGY = "stacks/jp-embassy.yaml";
+export const DEFAULT_TOPOLOGY = "stacks/nl-embassy.yaml";
 
 /** Where run() writes: process.stdout / process.stderr, or a test's sink. */
 export interface Output {

@@ -39,6 +39,10 @@ export interface CustodyKeyProps {
    * @default 730
    */
   readonly expireAfterDays?: number;
+  /**
+   * Tags for every resource this construct creates.
+   * @default - no tags
+   */
   readonly tags?: Readonly<Record<string, string>>;
 }
 

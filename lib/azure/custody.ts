@@ -30,3 +30,50 @@ export function principalProblems(custody: AzureCustody, principals: readonly st
 export function subscriptionScope(custody: AzureCustody): string {
   return `/subscriptions/${custody.subscriptionId}`;
 }
+
+/** Who may touch registry data at a site, named explicitly; everyone else only administers. */
+export interface DataPrincipals {
+  /**
+   * Object ids that may read and restore registry copies; each must be in `custody.administrators`.
+   * @default - nobody: reading registry data is never a standing right of the administrators
+   */
+  readonly readers?: readonly string[];
+  /**
+   * Object ids that may write new registry versions at the primary; each must be in
+   * `custody.administrators`.
+   * @default - nobody
+   */
+  readonly writers?: readonly string[];
+}
+
+/** The custody administrators split by duty: data principals, and custodians who never touch data. */
+export interface Duties {
+  readonly readers: readonly string[];
+  readonly writers: readonly string[];
+  /** Administrators who are neither readers nor writers: they administer keys, operate and audit. */
+  readonly custodians: readonly string[];
+}
+
+/**
+ * Separation of duties with one list of administrators: Azure RBAC has no session roles to
+ * assume (as AWS IAM has) and no deny assignments a user can create, so a principal that holds
+ * both a key administration and a data-reading role could use both at once. The split is
+ * therefore by principal: readers and writers are named explicitly, and every other
+ * administrator is a custodian (key administration, operation, audit, replication oversight).
+ * Throws, with every problem, if a data principal is not an administrator or no custodian
+ * would remain to administer the keys.
+ */
+export function splitDuties(custody: AzureCustody, data: DataPrincipals = {}, where = "site"): Duties {
+  const readers = [...new Set(data.readers ?? [])];
+  const writers = [...new Set(data.writers ?? [])];
+  const problems = [...principalProblems(custody, readers, "read"), ...principalProblems(custody, writers, "write")];
+  const dataSet = new Set([...readers, ...writers].map((p) => p.toLowerCase()));
+  const custodians = custody.administrators.filter((a) => !dataSet.has(a.toLowerCase()));
+  if (problems.length === 0 && custodians.length === 0) {
+    problems.push(
+      `at least one custody administrator must be neither reader nor writer at ${where}, to administer its keys; got all ${custody.administrators.length} as data principals`,
+    );
+  }
+  if (problems.length > 0) throw new Error(problems.join("\n"));
+  return { readers, writers, custodians };
+}

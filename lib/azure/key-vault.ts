@@ -45,6 +45,10 @@ export interface CustodyKeyVaultProps {
    * @default - every custody administrator
    */
   readonly keyAdministrators?: readonly string[];
+  /**
+   * Tags for every resource this construct creates.
+   * @default - no tags
+   */
   readonly tags?: Readonly<Record<string, string>>;
 }
 

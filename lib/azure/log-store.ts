@@ -29,6 +29,10 @@ export interface LogStoreProps {
    * @default "ZRS"
    */
   readonly redundancy?: StoreRedundancy;
+  /**
+   * Tags for every resource this construct creates.
+   * @default - no tags
+   */
   readonly tags?: Readonly<Record<string, string>>;
 }
 

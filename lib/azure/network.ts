@@ -51,6 +51,10 @@ export interface NetworkProps {
    * @default - `NetworkWatcher_<location>` in `NetworkWatcherRG`, Azure's automatic one
    */
   readonly networkWatcher?: NetworkWatcherRef;
+  /**
+   * Tags for every resource this construct creates.
+   * @default - no tags
+   */
   readonly tags?: Readonly<Record<string, string>>;
 }
 

@@ -25,14 +25,13 @@ export interface CustomRolePermissions {
 }
 
 /**
- * Write new versions at the primary. Deliberately without `blobs/delete` and
+ * Write new versions at the primary (like the AWS writer: no read). Deliberately without `blobs/delete` and
  * `blobs/immutableStorage/runAsSuperUser/action` (which could set a shorter policy on a
  * version): writers add versions, never remove or unprotect them.
  */
 export const STORE_WRITER_PERMISSIONS: CustomRolePermissions = {
   actions: ["Microsoft.Storage/storageAccounts/blobServices/containers/read"],
   dataActions: [
-    "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read",
     "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write",
     "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/add/action",
   ],
@@ -103,3 +102,9 @@ export const DATA_READ_ACTIONS = [
   "Microsoft.KeyVault/vaults/keys/decrypt/action",
   "Microsoft.KeyVault/vaults/keys/unwrap/action",
 ] as const;
+
+/** A custom role definition as role assignments reference it. */
+export interface IRoleDefinition {
+  /** The role definition's full resource id. */
+  readonly roleDefinitionId: string;
+}

@@ -16,6 +16,8 @@ export interface LinkMechanism {
   readonly description: string;
   /** The worst-case age, in minutes, of the newest copy at the target. */
   readonly achievableRpoMinutes: number;
+  /** How many targets one source store may replicate to with this mechanism, if limited. */
+  readonly maxTargetsPerSource?: number;
 }
 
 /** A replication link between two validated sites, with the registries it carries. */

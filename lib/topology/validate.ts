@@ -194,6 +194,20 @@ export function validateTopology(doc: TopologyDocument): ValidationResult {
     links.push({ from, to, registries: carried.known, mechanism: choice.mechanism });
   });
 
+  // --- mechanisms that limit how many targets one source may have --------------------------
+  for (const r of doc.registries) {
+    const carrying = links.filter((l) => l.registries.includes(r));
+    for (const mechanism of new Set(carrying.map((l) => l.mechanism))) {
+      const targets = carrying.filter((l) => l.mechanism === mechanism).map((l) => `'${l.to.id}'`);
+      if (mechanism.maxTargetsPerSource !== undefined && targets.length > mechanism.maxTargetsPerSource) {
+        fail(
+          "links",
+          `registry '${r.id}' is replicated by ${mechanism.name} to ${targets.length} sites (${targets.join(", ")}), but one source can replicate to at most ${mechanism.maxTargetsPerSource}`,
+        );
+      }
+    }
+  }
+
   // --- every registry reaches another site, and a foreign one -----------------------------
   if (primary) {
     for (const r of doc.registries) {

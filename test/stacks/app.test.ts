@@ -7,10 +7,22 @@ import { loadTopologyFile } from "../../lib/topology/load";
 import { backendFromEnv } from "../../stacks/backend";
 import { buildEmbassy } from "../../stacks/embassy";
 import { run } from "../../stacks/main";
-import { awsDoc, policyOf, resources, type Synth } from "../fixtures";
+import { awsDoc, policyOf, resources, type Synth, topologyOf } from "../fixtures";
 
 const ROOT = join(__dirname, "..", "..");
 const JP = join(ROOT, "stacks", "jp-embassy.yaml");
+const NL = join(ROOT, "stacks", "nl-embassy.yaml");
+
+/** Synthesizes a topology with a real App (cross-stack references resolve only then). */
+function synthApp(topology: ReturnType<typeof loadTopologyFile>) {
+  const dir = mkdtempSync(join(tmpdir(), "embassy-"));
+  const app = new App({ outdir: dir });
+  const stacks = buildEmbassy(app, topology);
+  app.synth();
+  const synth = (stack: string): Synth => JSON.parse(readFileSync(join(dir, "stacks", stack, "cdk.tf.json"), "utf8"));
+  const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
+  return { stacks, synth, manifest };
+}
 
 /** A sink for run()'s output streams. */
 function sink(): { text: string; write(chunk: string): boolean } {
@@ -112,7 +124,97 @@ describe("the AWS-only example (Japan)", () => {
   });
 });
 
+describe("the Dutch example (Azure)", () => {
+  const { stacks, synth, manifest } = synthApp(loadTopologyFile(NL));
+  const primary = synth("nl-embassy-nl-primary");
+  const foreign = synth("nl-embassy-es-embassy");
+
+  test("one stack per site, the foreign target deployed first", () => {
+    expect([...stacks.keys()]).toEqual(["nl-primary", "es-embassy"]);
+    expect(manifest.stacks["nl-embassy-nl-primary"].dependencies).toEqual(["nl-embassy-es-embassy"]);
+    expect(manifest.stacks["nl-embassy-es-embassy"].dependencies).toEqual([]);
+  });
+
+  test("providers pinned to the custody tenant and subscription, with data-protecting features", () => {
+    for (const s of [primary, foreign]) {
+      expect(s.provider.azurerm[0]).toMatchObject({
+        subscription_id: "2d9e7f10-5a6b-4c8d-9e0f-112233445566",
+        tenant_id: "8f6a2c1e-4b7d-4e2a-9c3f-1a2b3c4d5e6f",
+        features: [
+          expect.objectContaining({
+            key_vault: [expect.objectContaining({ purge_soft_delete_on_destroy: false, purge_soft_deleted_keys_on_destroy: false })],
+            resource_group: [{ prevent_deletion_if_contains_resources: true }],
+          }),
+        ],
+      });
+    }
+  });
+
+  test("every registry store at both sites is a locked, private, CMK-encrypted account", () => {
+    for (const s of [primary, foreign]) {
+      const stores = resources(s, "azurerm_storage_account").filter((a) => a.customer_managed_key);
+      expect(stores).toHaveLength(3);
+      stores.forEach((a) =>
+        expect(a).toMatchObject({
+          public_network_access_enabled: false,
+          shared_access_key_enabled: false,
+          infrastructure_encryption_enabled: true,
+          min_tls_version: "TLS1_2",
+          lifecycle: { prevent_destroy: true },
+        }),
+      );
+      expect(resources(s, "azurerm_storage_container_immutability_policy").map((p) => [p.immutability_period_in_days, p.locked]).sort()).toEqual([
+        [365, true],
+        [3650, true],
+        [3650, true],
+      ]);
+    }
+  });
+
+  test("the primary replicates each registry to the foreign site through cross-stack references", () => {
+    const policies = resources(primary, "azurerm_storage_object_replication");
+    expect(policies).toHaveLength(3);
+    policies.forEach((p) =>
+      expect(p.destination_storage_account_id).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-nl-embassy-es-embassy\.outputs\./),
+    );
+    expect(resources(foreign, "azurerm_storage_object_replication")).toHaveLength(0);
+  });
+});
+
+describe("a mixed topology", () => {
+  test("AWS and Azure sites each get their own stacks", () => {
+    const doc = awsDoc();
+    doc.home = "NL";
+    doc.custody.azure = {
+      tenantId: "8f6a2c1e-4b7d-4e2a-9c3f-1a2b3c4d5e6f",
+      subscriptionId: "2d9e7f10-5a6b-4c8d-9e0f-112233445566",
+      administrators: ["5b1e9c2a-7d3f-4a6b-8c9d-0e1f2a3b4c5d"],
+    };
+    doc.registries.forEach((r: any) => (r.rpoMinutes = 1440));
+    doc.sites = [
+      { id: "nl-primary", role: "domestic", primary: true, cloud: "azure", region: "westeurope", cidr: "10.10.0.0/16" },
+      { id: "se-embassy", role: "foreign", cloud: "azure", region: "swedencentral", cidr: "10.30.0.0/16" },
+      { id: "aws-island", role: "foreign", cloud: "aws", region: "eu-south-2", cidr: "10.40.0.0/16" },
+    ];
+    doc.links = [{ from: "nl-primary", to: "se-embassy" }];
+    const { synth } = synthApp(topologyOf(doc));
+    expect(Object.keys(synth("es-embassy-nl-primary").resource).every((t) => t.startsWith("azurerm_"))).toBe(true);
+    const aws = synth("es-embassy-aws-island");
+    expect(Object.keys(aws.resource).every((t) => t.startsWith("aws_"))).toBe(true);
+    // A site that no link reaches holds no registry copy, but still gets its network.
+    expect(resources(aws, "aws_vpc")).toHaveLength(1);
+    expect(resources(aws, "aws_s3_bucket_object_lock_configuration")).toHaveLength(0);
+  });
+});
+
 describe("the synth entry point", () => {
+  test("synthesizes the Dutch example by default", () => {
+    const outdir = join(mkdtempSync(join(tmpdir(), "embassy-")), "out");
+    const out = sink();
+    expect(run({ CDKTF_OUTDIR: outdir }, out, sink())).toBe(0);
+    expect(out.text).toBe(`synthesized 2 site stacks of 'nl-embassy' into ${outdir}\n`);
+  });
+
   test("synthesizes the topology named by EMBASSY_TOPOLOGY into CDKTF_OUTDIR", () => {
     const outdir = join(mkdtempSync(join(tmpdir(), "embassy-")), "out");
     const out = sink();

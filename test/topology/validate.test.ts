@@ -144,6 +144,19 @@ describe("topology validation", () => {
     ]);
   });
 
+  test("fails when a link connects two clouds, saying exactly that", () => {
+    const doc = awsDoc();
+    doc.custody.azure = {
+      tenantId: "8f6a2c1e-4b7d-4e2a-9c3f-1a2b3c4d5e6f",
+      subscriptionId: "2d9e7f10-5a6b-4c8d-9e0f-112233445566",
+      administrators: ["5b1e9c2a-7d3f-4a6b-8c9d-0e1f2a3b4c5d"],
+    };
+    doc.sites[1] = { id: "se-embassy", role: "foreign", cloud: "azure", region: "swedencentral", cidr: "10.30.0.0/16" };
+    expect(problemsOf(doc)).toEqual([
+      "links[0]: link 'es-primary -> se-embassy': connects aws site 'es-primary' to azure site 'se-embassy'; cross-cloud replication is not supported yet, so this link cannot be built",
+    ]);
+  });
+
   test("fails when a link crosses AWS partitions", () => {
     const doc = awsDoc();
     doc.home = "DE";

@@ -32,8 +32,9 @@ export interface HardenedAccountProps {
 }
 
 /**
- * The parts every storage account of this library shares: StorageV2, TLS 1.2, HTTPS only, no
- * public network access, no shared keys (Entra ID only), no public containers, no cross-tenant
+ * The parts every storage account of this library shares: StorageV2, TLS 1.2, HTTPS only, a
+ * firewall that denies every network (and, for stores, no public network access at all), no
+ * shared keys (Entra ID only), no public containers, no cross-tenant
  * replication, infrastructure (double) encryption, blob versioning, blob and container soft
  * delete without permanent delete, diagnostic logs of the blob service, a CanNotDelete
  * management lock and `prevent_destroy`. Internal: used by EncryptedStore and LogStore.
@@ -69,6 +70,9 @@ export class HardenedAccount extends Construct {
       crossTenantReplicationEnabled: false,
       allowedCopyScope: "AAD",
       infrastructureEncryptionEnabled: true,
+      // Queues and tables (unused) are also encrypted with the account key, i.e. the custody key.
+      queueEncryptionKeyType: "Account",
+      tableEncryptionKeyType: "Account",
       isHnsEnabled: false,
       nfsv3Enabled: false,
       sftpEnabled: false,

@@ -1,7 +1,7 @@
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { RoleDefinition } from "@cdktf/provider-azurerm/lib/role-definition";
 import { Construct } from "constructs";
-import { type CustomRolePermissions, DATA_READ_ACTIONS } from "../perms";
+import { type CustomRolePermissions, DATA_READ_ACTIONS, type IRoleDefinition } from "../perms";
 
 export interface CustomRoleProps {
   /** The role's display name: unique in the tenant, so it carries the topology and site. */
@@ -15,7 +15,7 @@ export interface CustomRoleProps {
 }
 
 /** A custom Azure role defined from one of the action lists in `perms.ts`. Internal. */
-export class CustomRole extends Construct {
+export class CustomRole extends Construct implements IRoleDefinition {
   public readonly resource: RoleDefinition;
   /** The role definition's full resource id, as a role assignment takes it. */
   public readonly roleDefinitionId: string;
@@ -41,7 +41,7 @@ export class CustomRole extends Construct {
 }
 
 /** A built-in role by display name, or a custom role of this library. */
-export type RoleRef = string | CustomRole;
+export type RoleRef = string | IRoleDefinition;
 
 export interface AssignmentProps {
   /** The ARM scope: a storage account, container, key vault or key; never a subscription. */

@@ -1,0 +1,213 @@
+import type { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import { PrivateEndpoint } from "@cdktf/provider-azurerm/lib/private-endpoint";
+import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container";
+import { StorageContainerImmutabilityPolicy } from "@cdktf/provider-azurerm/lib/storage-container-immutability-policy";
+import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
+import { Token } from "cdktf";
+import { Construct } from "constructs";
+import { CustodyKey, type ICustodyKey } from "./custody-key";
+import type { ICustodyKeyVault } from "./key-vault";
+import type { ILogStore } from "./log-store";
+import type { INetwork } from "./network";
+import { type IRoleDefinition, STORE_READER_ROLE } from "./perms";
+import { HardenedAccount, type StoreRedundancy } from "./private/hardened-account";
+import { assignRole, type RoleRef } from "./private/roles";
+
+/** The one container of every store; replication rules pair containers by this name. */
+export const REGISTRY_CONTAINER = "registry";
+
+/** Azure's longest immutability period, in days. */
+export const MAX_RETENTION_DAYS = 146_000;
+
+/** Days deleted blobs, versions and containers stay recoverable (the most Azure allows). */
+export const SOFT_DELETE_DAYS = 365;
+
+/** An encrypted registry store as other constructs see it. */
+export interface IEncryptedStore {
+  readonly registryId: string;
+  readonly accountId: string;
+  readonly accountName: string;
+  readonly location: string;
+  /** The registry container's name and ARM id. */
+  readonly containerName: string;
+  readonly containerId: string;
+  readonly key: ICustodyKey;
+  /** Lets `principalId` read every blob version ("Storage Blob Data Reader" on the container). */
+  grantRead(principalId: string): RoleAssignment;
+  /** Lets `principalId` add blob versions with `writerRole` (a custom role without delete) on the container. */
+  grantWrite(principalId: string, writerRole: IRoleDefinition): RoleAssignment;
+  /** Lets `principalId` hold `role` on the storage account (configuration purposes, no data). */
+  grantOnAccount(purpose: string, principalId: string, role: string | IRoleDefinition): RoleAssignment;
+}
+
+export interface EncryptedStoreProps {
+  /** The registry this store holds a copy of. */
+  readonly registryId: string;
+  /** The storage account's globally unique name (3-24 lower-case letters and digits). */
+  readonly accountName: string;
+  readonly resourceGroupName: string;
+  readonly location: string;
+  /** WORM retention of every blob version, in days (version-level immutability, locked). */
+  readonly retentionDays: number;
+  /**
+   * The floor `retentionDays` may not go below.
+   * @default 30 - the topology's default rules.minRetentionDays
+   */
+  readonly minRetentionDays?: number;
+  /** Where the store's private endpoint goes. */
+  readonly network: INetwork;
+  /** Where the blob service's diagnostic logs go. */
+  readonly logStore: ILogStore;
+  /** The site's custody vault, which holds the store's key. */
+  readonly keyVault: ICustodyKeyVault;
+  /**
+   * The key that encrypts the store.
+   * @default - a new HSM-backed key is created in `keyVault` for this store
+   */
+  readonly encryptionKey?: ICustodyKey;
+  /**
+   * Within-region redundancy. Geo-redundant options are not offered: they would copy the data to
+   * the Azure paired region, outside the topology's sites and jurisdictions.
+   * @default "ZRS"
+   */
+  readonly redundancy?: StoreRedundancy;
+  /**
+   * Tags for every resource this construct creates.
+   * @default - no tags
+   */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * One registry copy at one site: a StorageV2 account (see HardenedAccount: TLS 1.2, HTTPS only,
+ * no public network access, no shared keys, no public containers, no cross-tenant replication,
+ * infrastructure encryption, versioning, change feed, blob and container soft delete, a
+ * CanNotDelete lock, `prevent_destroy`) encrypted with a customer-managed HSM key through its own
+ * user-assigned identity (which may use that key only), a private endpoint for blob, and WORM:
+ *
+ * - version-level immutability is enabled on the account (the only way azurerm 4.x offers to
+ *   enable it), with an account default policy of `retentionDays` in the Unlocked state, because
+ *   Azure creates account policies unlocked and azurerm replaces the account (forbidden here by
+ *   `prevent_destroy`) to change that block;
+ * - the registry container gets its own default version-level policy of `retentionDays`, which
+ *   azurerm creates and then LOCKS in the same apply. Every blob version written to the container
+ *   (by a writer or by object replication) inherits the locked policy: nobody, including
+ *   subscription owners, can delete it or shorten its retention until it expires, and the account
+ *   cannot be deleted while such versions exist. Overwrites create new versions instead of
+ *   failing, which object replication needs (see ReplicationLink).
+ */
+export class EncryptedStore extends Construct implements IEncryptedStore {
+  public readonly registryId: string;
+  public readonly accountId: string;
+  public readonly accountName: string;
+  public readonly location: string;
+  public readonly containerName: string;
+  public readonly containerId: string;
+  public readonly key: ICustodyKey;
+  public readonly account: HardenedAccount;
+
+  constructor(scope: Construct, id: string, props: EncryptedStoreProps) {
+    super(scope, id);
+    const floor = props.minRetentionDays ?? 30;
+    const problems: string[] = [];
+    if (!Token.isUnresolved(props.retentionDays)) {
+      if (props.retentionDays < floor) {
+        problems.push(`retentionDays must be at least ${floor} (rules.minRetentionDays), got ${props.retentionDays} for registry '${props.registryId}'`);
+      }
+      if (props.retentionDays > MAX_RETENTION_DAYS || !Number.isInteger(props.retentionDays)) {
+        problems.push(`retentionDays must be a whole number of days up to ${MAX_RETENTION_DAYS}, got ${props.retentionDays} for registry '${props.registryId}'`);
+      }
+    }
+    if (problems.length > 0) throw new Error(problems.join("\n"));
+    this.registryId = props.registryId;
+    this.location = props.location;
+    const tags = { ...(props.tags ?? {}), "embassy:registry": props.registryId };
+
+    const identity = new UserAssignedIdentity(this, "Identity", {
+      name: `${props.accountName}-cmk`,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      tags,
+      lifecycle: { preventDestroy: true },
+    });
+    this.key =
+      props.encryptionKey ??
+      new CustodyKey(this, "Key", { vault: props.keyVault, keyName: `${props.accountName}-cmk`, tags });
+    const keyGrant = this.key.grantEncryptionUse(props.registryId, identity.principalId);
+
+    this.account = new HardenedAccount(this, "Resource", {
+      accountName: props.accountName,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      redundancy: props.redundancy ?? "ZRS",
+      softDeleteDays: SOFT_DELETE_DAYS,
+      logAnalyticsWorkspaceId: props.logStore.workspaceId,
+      changeFeed: true,
+      reach: "private-endpoint-only",
+      extra: {
+        identity: { type: "UserAssigned", identityIds: [identity.id] },
+        customerManagedKey: { keyVaultKeyId: this.key.versionlessKeyId, userAssignedIdentityId: identity.id },
+        immutabilityPolicy: { state: "Unlocked", periodSinceCreationInDays: props.retentionDays, allowProtectedAppendWrites: false },
+        dependsOn: [keyGrant],
+      },
+      tags,
+    });
+    this.accountId = this.account.resource.id;
+    this.accountName = this.account.resource.name;
+
+    const container = new StorageContainer(this, "Container", {
+      name: REGISTRY_CONTAINER,
+      storageAccountId: this.accountId,
+      containerAccessType: "private",
+      lifecycle: { preventDestroy: true },
+    });
+    this.containerName = container.name;
+    this.containerId = container.id;
+    new StorageContainerImmutabilityPolicy(this, "Worm", {
+      storageContainerResourceManagerId: container.id,
+      immutabilityPeriodInDays: props.retentionDays,
+      locked: true,
+      protectedAppendWritesEnabled: false,
+      protectedAppendWritesAllEnabled: false,
+      lifecycle: { preventDestroy: true },
+    });
+
+    new PrivateEndpoint(this, "Endpoint", {
+      name: `${props.accountName}-blob-pe`,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      subnetId: props.network.endpointSubnetId,
+      privateServiceConnection: {
+        name: `${props.accountName}-blob`,
+        privateConnectionResourceId: this.accountId,
+        subresourceNames: ["blob"],
+        isManualConnection: false,
+      },
+      privateDnsZoneGroup: { name: "blob", privateDnsZoneIds: [props.network.blobDnsZoneId] },
+      tags,
+    });
+  }
+
+  public grantRead(principalId: string): RoleAssignment {
+    return this.grant("read", principalId, this.containerId, STORE_READER_ROLE);
+  }
+
+  public grantWrite(principalId: string, writerRole: IRoleDefinition): RoleAssignment {
+    return this.grant("write", principalId, this.containerId, writerRole);
+  }
+
+  public grantOnAccount(purpose: string, principalId: string, role: string | IRoleDefinition): RoleAssignment {
+    return this.grant(purpose, principalId, this.accountId, role);
+  }
+
+  /** The one place a store grant is made: one assignment per purpose and principal, on this store only. */
+  private grant(purpose: string, principalId: string, scope: string, role: RoleRef): RoleAssignment {
+    const grants = (this.node.tryFindChild("Grants") as Construct | undefined) ?? new Construct(this, "Grants");
+    return assignRole(grants, `${purpose}-${principalId}`, {
+      scope,
+      principalId,
+      role,
+      description: `${purpose}: registry '${this.registryId}'`,
+    });
+  }
+}

@@ -1,0 +1,166 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App, Testing } from "cdktf";
+import { parseTopology } from "../../lib/topology/load";
+import type { Topology } from "../../lib/topology/model";
+import { AzureSiteStack } from "../../stacks/azure-site-stack";
+import { ADMIN_A, ADMIN_B, ADMIN_C, CUSTODY, type Synth, only, resources } from "./fixtures";
+
+function topology(extra: { rpoMinutes?: number } = {}): Topology {
+  return parseTopology(
+    {
+      version: 1,
+      name: "nl-embassy",
+      home: "NL",
+      custody: { azure: { ...CUSTODY, administrators: [...CUSTODY.administrators] } },
+      sites: [
+        { id: "nl-primary", role: "domestic", primary: true, cloud: "azure", region: "westeurope", cidr: "10.10.0.0/16" },
+        { id: "se-embassy", role: "foreign", cloud: "azure", region: "swedencentral", cidr: "10.30.0.0/16" },
+        { id: "no-embassy", role: "foreign", cloud: "azure", region: "norwayeast", cidr: "10.40.0.0/16" },
+      ],
+      registries: [
+        { id: "brp", title: "Population register", rpoMinutes: extra.rpoMinutes ?? 1440, retentionDays: 365 },
+        { id: "land", title: "Land register", rpoMinutes: 2880, retentionDays: 90 },
+      ],
+      links: [
+        { from: "nl-primary", to: "se-embassy", registries: ["brp"] },
+        { from: "nl-primary", to: "no-embassy", registries: ["land"] },
+      ],
+    },
+    "test",
+  );
+}
+
+/** Both site stacks of the example, wired like buildEmbassy wires AWS sites; synthesized into a temporary folder. */
+function embassy(): { primary: Synth; embassy: Synth } {
+  const t = topology();
+  const outdir = mkdtempSync(join(tmpdir(), "azure-site-"));
+  try {
+    const app = new App({ outdir });
+    const primary = new AzureSiteStack(app, "nl-embassy-nl-primary", { topology: t, site: t.sites[0], backend: { kind: "local" }, dataPrincipals: { readers: [ADMIN_C], writers: [ADMIN_B] } });
+    const stacks = new Map(
+      t.sites
+        .filter((s) => !s.primary)
+        .map((s) => [s.id, new AzureSiteStack(app, `nl-embassy-${s.id}`, { topology: t, site: s, backend: { kind: "local" }, dataPrincipals: { readers: [ADMIN_C], writers: [ADMIN_B] } })]),
+    );
+    for (const link of t.links) {
+      const target = stacks.get(link.to.id);
+      if (!target) throw new Error(`no stack for ${link.to.id}`);
+      for (const r of link.registries) primary.replicateTo(r.id, target);
+    }
+    app.synth();
+    const read = (name: string) => JSON.parse(readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8")) as Synth;
+    return { primary: read("nl-embassy-nl-primary"), embassy: read("nl-embassy-se-embassy") };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+describe("AzureSiteStack", () => {
+  const { primary, embassy: target } = embassy();
+
+  test("the provider is pinned to the custody tenant and subscription and never purges or force-deletes", () => {
+    expect(primary.provider?.azurerm).toEqual([
+      {
+        subscription_id: CUSTODY.subscriptionId,
+        tenant_id: CUSTODY.tenantId,
+        storage_use_azuread: true,
+        features: [
+          {
+            key_vault: [{ purge_soft_delete_on_destroy: false, recover_soft_deleted_key_vaults: true, purge_soft_deleted_keys_on_destroy: false, recover_soft_deleted_keys: true }],
+            resource_group: [{ prevent_deletion_if_contains_resources: true }],
+            log_analytics_workspace: [{ permanently_delete_on_destroy: false }],
+            storage: [{ data_plane_available: false }],
+          },
+        ],
+      },
+    ]);
+  });
+
+  test("one retained resource group in the site's region", () => {
+    expect(only(primary, "azurerm_resource_group")).toMatchObject({ name: "nl-embassy-nl-primary-rg", location: "westeurope", lifecycle: { prevent_destroy: true } });
+  });
+
+  test("the primary holds every registry, the embassy only the carried one", () => {
+    expect(resources(primary, "azurerm_storage_container")).toHaveLength(2);
+    expect(resources(target, "azurerm_storage_container")).toHaveLength(1);
+    expect(Object.keys(primary.output ?? {}).sort()).toEqual(["key-vault", "store-brp", "store-land"]);
+  });
+
+  test("every storage account and key vault has a valid, globally unique name", () => {
+    const names = [...resources(primary, "azurerm_storage_account"), ...resources(target, "azurerm_storage_account")].map((a) => String(a.name));
+    expect(names).toHaveLength(5);
+    names.forEach((n) => expect(n).toMatch(/^[a-z0-9]{3,24}$/));
+    expect(new Set(names).size).toBe(names.length);
+    expect(String(only(primary, "azurerm_key_vault").name)).toMatch(/^[a-z][a-z0-9]{2,23}$/);
+  });
+
+  test("every storage account, key vault, key and role assignment of both stacks keeps the guarantees", () => {
+    for (const synth of [primary, target]) {
+      for (const a of resources(synth, "azurerm_storage_account")) {
+        expect(a).toMatchObject({
+          account_kind: "StorageV2",
+          min_tls_version: "TLS1_2",
+          https_traffic_only_enabled: true,
+          shared_access_key_enabled: false,
+          allow_nested_items_to_be_public: false,
+          cross_tenant_replication_enabled: false,
+          infrastructure_encryption_enabled: true,
+          network_rules: { default_action: "Deny", ip_rules: [], virtual_network_subnet_ids: [] },
+          blob_properties: { versioning_enabled: true, delete_retention_policy: { permanent_delete_enabled: false } },
+          lifecycle: { prevent_destroy: true },
+        });
+      }
+      const stores = resources(synth, "azurerm_storage_account").filter((a) => a.customer_managed_key !== undefined);
+      expect(stores.length).toBe(resources(synth, "azurerm_storage_container").length);
+      stores.forEach((a) => expect(a).toMatchObject({ public_network_access_enabled: false, immutability_policy: { state: "Unlocked" }, blob_properties: { change_feed_enabled: true } }));
+      for (const kv of resources(synth, "azurerm_key_vault")) {
+        expect(kv).toMatchObject({ sku_name: "premium", rbac_authorization_enabled: true, purge_protection_enabled: true, soft_delete_retention_days: 90, public_network_access_enabled: false, network_acls: { default_action: "Deny" }, lifecycle: { prevent_destroy: true } });
+      }
+      for (const key of resources(synth, "azurerm_key_vault_key")) {
+        expect(key).toMatchObject({ key_type: "RSA-HSM", rotation_policy: { automatic: { time_after_creation: "P365D" }, expire_after: "P730D" }, lifecycle: { prevent_destroy: true } });
+      }
+      for (const ra of resources(synth, "azurerm_role_assignment")) {
+        expect(String(ra.scope)).not.toMatch(/^\/subscriptions\/[^/]+$/);
+        expect(String(ra.scope)).not.toContain("azurerm_resource_group");
+      }
+    }
+  });
+
+  test("each store's WORM retention is its registry's retentionDays, locked", () => {
+    const worm = resources(primary, "azurerm_storage_container_immutability_policy").map((w) => [w.immutability_period_in_days, w.locked]);
+    expect(worm.sort()).toEqual([[365, true], [90, true]].sort());
+  });
+
+  test("the primary replicates each registry to its target's account through a cross-stack reference; the embassy replicates nothing", () => {
+    const policies = resources(primary, "azurerm_storage_object_replication");
+    expect(policies).toHaveLength(2);
+    policies.forEach((p) => expect(p.destination_storage_account_id).toMatch(/^\$\{data\.terraform_remote_state\.[\w-]+\.outputs\.[\w-]+\}$/));
+    expect(resources(target, "azurerm_storage_object_replication")).toEqual([]);
+  });
+
+  test("writers write at the primary only; readers read everywhere; neither administers keys", () => {
+    const writes = resources(primary, "azurerm_role_assignment").filter((a) => a.principal_id === ADMIN_B);
+    expect(writes).toHaveLength(2);
+    expect(resources(target, "azurerm_role_assignment").filter((a) => a.principal_id === ADMIN_B).length).toBeGreaterThan(0);
+    expect(resources(target, "azurerm_role_definition").map((r) => r.name)).not.toContain("nl-embassy-se-embassy-write");
+    const keyAdmins = resources(primary, "azurerm_role_assignment").filter((a) => String(a.role_definition_id).includes("KeyVault_KeyAdministratorRole"));
+    expect(keyAdmins.map((a) => a.principal_id)).toEqual([ADMIN_A]);
+  });
+
+  test("fails when the topology has no Azure custody", () => {
+    const t = topology();
+    expect(() => new AzureSiteStack(Testing.app(), "x", { topology: { ...t, custody: {} }, site: t.sites[0], backend: { kind: "local" } })).toThrow(
+      /^site 'nl-primary' is on azure, but the topology has no custody.azure$/,
+    );
+  });
+
+  test("fails when a registry is replicated to a site that does not hold it", () => {
+    const t = topology();
+    const app = Testing.app();
+    const a = new AzureSiteStack(app, "a", { topology: t, site: t.sites[0], backend: { kind: "local" } });
+    const b = new AzureSiteStack(app, "b", { topology: t, site: t.sites[1], backend: { kind: "local" } });
+    expect(() => a.replicateTo("land", b)).toThrow(/^cannot replicate registry 'land' from 'nl-primary' to 'se-embassy': a store is missing$/);
+  });
+});

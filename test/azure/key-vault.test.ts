@@ -1,0 +1,86 @@
+import { KEY_ADMIN_PERMISSIONS } from "../../lib/azure/perms";
+import { ADMIN_A, ADMIN_B, ADMIN_C, OUTSIDER, type Synth, only, resources, siteParts, synthScope } from "./fixtures";
+
+function vault(keyAdministrators?: readonly string[]): Synth {
+  return synthScope((scope) => {
+    siteParts(scope, keyAdministrators);
+  });
+}
+
+describe("CustodyKeyVault (azure)", () => {
+  const synth = vault();
+  const kv = only(synth, "azurerm_key_vault");
+
+  test("Premium (HSM), RBAC authorization, purge protection and 90 days of soft delete, retained", () => {
+    expect(kv).toMatchObject({
+      sku_name: "premium",
+      rbac_authorization_enabled: true,
+      purge_protection_enabled: true,
+      soft_delete_retention_days: 90,
+      tenant_id: "11111111-1111-4111-8111-111111111111",
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(kv).not.toHaveProperty("access_policy");
+    expect(kv).not.toHaveProperty("enable_rbac_authorization");
+  });
+
+  test("no public network access; the network ACL denies by default and lists no IP or subnet", () => {
+    expect(kv).toMatchObject({
+      public_network_access_enabled: false,
+      network_acls: { default_action: "Deny", bypass: "AzureServices", ip_rules: [], virtual_network_subnet_ids: [] },
+      enabled_for_deployment: false,
+      enabled_for_disk_encryption: false,
+      enabled_for_template_deployment: false,
+    });
+  });
+
+  test("a private endpoint for the vault in the endpoint subnet, registered in the vault DNS zone", () => {
+    const pe = resources(synth, "azurerm_private_endpoint").find((p) => String(p.name) === "test-kv-pe");
+    expect(pe).toMatchObject({
+      subnet_id: expect.stringMatching(/^\$\{azurerm_subnet\.Network_EndpointSubnet_\w+\.id\}$/),
+      private_service_connection: { subresource_names: ["vault"], is_manual_connection: false, private_connection_resource_id: expect.stringContaining("azurerm_key_vault.") },
+      private_dns_zone_group: { private_dns_zone_ids: [expect.stringMatching(/^\$\{azurerm_private_dns_zone\.Network_VaultDnsZone_\w+\.id\}$/)] },
+    });
+  });
+
+  test("a CanNotDelete lock and audit logs to the workspace", () => {
+    const lock = resources(synth, "azurerm_management_lock").find((l) => String(l.scope).includes("azurerm_key_vault."));
+    expect(lock).toMatchObject({ lock_level: "CanNotDelete" });
+    const diag = resources(synth, "azurerm_monitor_diagnostic_setting").find((d) => String(d.target_resource_id).includes("azurerm_key_vault."));
+    expect(diag).toMatchObject({ enabled_log: [{ category_group: "allLogs" }] });
+  });
+
+  test("the key-administrator role manages keys without any cryptographic use, export or purge, and is assignable only in the resource group", () => {
+    const role = only(synth, "azurerm_role_definition");
+    expect(role).toMatchObject({
+      name: "test-administer-keys",
+      scope: "/subscriptions/22222222-2222-4222-8222-222222222222/resourceGroups/rg-test",
+      assignable_scopes: ["/subscriptions/22222222-2222-4222-8222-222222222222/resourceGroups/rg-test"],
+      permissions: [{ actions: [...KEY_ADMIN_PERMISSIONS.actions], data_actions: [...KEY_ADMIN_PERMISSIONS.dataActions] }],
+    });
+    const dataActions = KEY_ADMIN_PERMISSIONS.dataActions.join(" ");
+    for (const forbidden of ["encrypt", "decrypt", "wrap", "unwrap", "sign", "backup", "restore", "import", "release", "purge"]) {
+      expect(dataActions).not.toMatch(new RegExp(`/${forbidden}/action`));
+    }
+    expect(dataActions).toContain("Microsoft.KeyVault/vaults/keys/rotate/action");
+  });
+
+  test("every custody administrator is a key administrator on this vault only", () => {
+    const grants = resources(synth, "azurerm_role_assignment");
+    expect(grants.map((g) => g.principal_id).sort()).toEqual([ADMIN_A, ADMIN_B, ADMIN_C]);
+    grants.forEach((g) => expect(g).toMatchObject({ scope: expect.stringMatching(/^\$\{azurerm_key_vault\.KeyVault_\w+\.id\}$/), role_definition_id: expect.stringContaining("role_definition_resource_id") }));
+  });
+
+  test("named key administrators only", () => {
+    const grants = resources(vault([ADMIN_B]), "azurerm_role_assignment");
+    expect(grants.map((g) => g.principal_id)).toEqual([ADMIN_B]);
+  });
+
+  test("fails when a key administrator is outside custody", () => {
+    expect(() => vault([ADMIN_A, OUTSIDER])).toThrow(/^principals for 'administer-keys' must be listed in custody.azure.administrators, got 'dddddddd-0000-4000-8000-000000000004'$/);
+  });
+
+  test("fails when there is no key administrator", () => {
+    expect(() => vault([])).toThrow(/^keyAdministrators must list at least one principal for vault 'test-kv', got none$/);
+  });
+});

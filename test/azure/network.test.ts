@@ -1,0 +1,102 @@
+import { Network } from "../../lib/azure/network";
+import { LogStore } from "../../lib/azure/log-store";
+import { type Resource, type Synth, resources, resourcesById, synthScope } from "./fixtures";
+
+function network(extra: { flowLogRetentionDays?: number; networkWatcher?: { name: string; resourceGroupName: string } } = {}): Synth {
+  return synthScope((scope) => {
+    const logStore = new LogStore(scope, "Logs", { resourceGroupName: "rg-test", location: "westeurope", workspaceName: "test-logs", flowLogAccountName: "testlogs" });
+    new Network(scope, "Network", { resourceGroupName: "rg-test", location: "westeurope", namePrefix: "test", cidr: "10.10.0.0/16", logStore, ...extra });
+  });
+}
+
+function rulesOf(synth: Synth, nsgLogicalId: string): Resource[] {
+  return resources(synth, "azurerm_network_security_rule").filter((r) => r.network_security_group_name === `\${azurerm_network_security_group.${nsgLogicalId}.name}`);
+}
+
+describe("Network (azure)", () => {
+  const synth = network();
+  const nsgs = resourcesById(synth, "azurerm_network_security_group");
+  const nsgIds = Object.keys(nsgs);
+
+  test("one VNet in the site's address space", () => {
+    const vnets = resources(synth, "azurerm_virtual_network");
+    expect(vnets).toHaveLength(1);
+    expect(vnets[0]).toMatchObject({ name: "test-vnet", address_space: ["10.10.0.0/16"], location: "westeurope" });
+  });
+
+  test("an endpoint subnet and a workload subnet, without default outbound internet access, with NSGs applying to private endpoints", () => {
+    const subnets = resources(synth, "azurerm_subnet");
+    expect(subnets.map((s) => s.name).sort()).toEqual(["private-endpoints", "workloads"]);
+    for (const s of subnets) expect(s).toMatchObject({ default_outbound_access_enabled: false, private_endpoint_network_policies: "Enabled" });
+    expect(subnets.find((s) => s.name === "private-endpoints")?.address_prefixes).toEqual(['${cidrsubnet("10.10.0.0/16", 2, 0)}']);
+    expect(subnets.find((s) => s.name === "workloads")?.address_prefixes).toEqual(['${cidrsubnet("10.10.0.0/16", 1, 1)}']);
+  });
+
+  test("each subnet is associated with its own NSG", () => {
+    const assoc = resources(synth, "azurerm_subnet_network_security_group_association");
+    expect(nsgIds).toHaveLength(2);
+    expect(assoc).toHaveLength(2);
+    expect(new Set(assoc.map((a) => a.network_security_group_id))).toEqual(new Set(nsgIds.map((id) => `\${azurerm_network_security_group.${id}.id}`)));
+    expect(new Set(assoc.map((a) => a.subnet_id)).size).toBe(2);
+  });
+
+  test.each(["deny-internet-inbound", "deny-all-inbound", "deny-internet-outbound"])("every NSG has the explicit rule %s", (name) => {
+    for (const id of nsgIds) {
+      const rule = rulesOf(synth, id).find((r) => r.name === name);
+      expect(rule).toMatchObject({ access: "Deny", protocol: "*", destination_port_range: "*" });
+    }
+    const inbound = resources(synth, "azurerm_network_security_rule").filter((r) => r.name === "deny-internet-inbound");
+    inbound.forEach((r) => expect(r).toMatchObject({ direction: "Inbound", source_address_prefix: "Internet", priority: 4000 }));
+  });
+
+  test("no rule allows traffic from or to the internet or from anywhere", () => {
+    const allows = resources(synth, "azurerm_network_security_rule").filter((r) => r.access === "Allow");
+    expect(allows.length).toBeGreaterThan(0);
+    for (const r of allows) {
+      expect(["*", "Internet", "0.0.0.0/0"]).not.toContain(r.source_address_prefix);
+      expect(["*", "Internet", "0.0.0.0/0"]).not.toContain(r.destination_address_prefix);
+      expect(r).toMatchObject({ protocol: "Tcp", destination_port_range: "443" });
+      expect(r.priority as number).toBeLessThan(4000);
+    }
+  });
+
+  test("private DNS zones for blob and Key Vault, linked to the VNet without auto-registration", () => {
+    const zones = resources(synth, "azurerm_private_dns_zone").map((z) => z.name);
+    expect(zones.sort()).toEqual(["privatelink.blob.core.windows.net", "privatelink.vaultcore.azure.net"]);
+    const links = resources(synth, "azurerm_private_dns_zone_virtual_network_link");
+    expect(links).toHaveLength(2);
+    links.forEach((l) => expect(l).toMatchObject({ registration_enabled: false, virtual_network_id: expect.stringMatching(/^\$\{azurerm_virtual_network\.Network_\w+\.id\}$/) }));
+  });
+
+  test("a version 2 VNet flow log on the regional Network Watcher, kept 400 days in the log store", () => {
+    const [log] = resources(synth, "azurerm_network_watcher_flow_log");
+    expect(log).toMatchObject({
+      enabled: true,
+      version: 2,
+      network_watcher_name: "NetworkWatcher_westeurope",
+      resource_group_name: "NetworkWatcherRG",
+      target_resource_id: expect.stringMatching(/^\$\{azurerm_virtual_network\.Network_\w+\.id\}$/),
+      storage_account_id: expect.stringMatching(/^\$\{azurerm_storage_account\.Logs_FlowLogs_\w+\.id\}$/),
+      retention_policy: { enabled: true, days: 400 },
+    });
+  });
+
+  test("both NSGs send all their logs to the log store's workspace", () => {
+    const diag = resources(synth, "azurerm_monitor_diagnostic_setting").filter((d) => String(d.target_resource_id).includes("azurerm_network_security_group"));
+    expect(diag).toHaveLength(2);
+    diag.forEach((d) => expect(d).toMatchObject({ enabled_log: [{ category_group: "allLogs" }], log_analytics_workspace_id: expect.stringContaining("azurerm_log_analytics_workspace") }));
+  });
+
+  test("a given Network Watcher and retention are used", () => {
+    const s = network({ networkWatcher: { name: "nw-central", resourceGroupName: "rg-network" }, flowLogRetentionDays: 90 });
+    expect(resources(s, "azurerm_network_watcher_flow_log")[0]).toMatchObject({
+      network_watcher_name: "nw-central",
+      resource_group_name: "rg-network",
+      retention_policy: { enabled: true, days: 90 },
+    });
+  });
+
+  test("fails when flow logs would be kept less than 90 days", () => {
+    expect(() => network({ flowLogRetentionDays: 30 })).toThrow(/^flowLogRetentionDays must be from 90 to 1825, got 30 for network 'test'$/);
+  });
+});
