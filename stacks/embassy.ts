@@ -26,7 +26,9 @@ export function buildEmbassy(app: App, topology: Topology, options: EmbassyOptio
       awsStacks.set(site.id, stack);
       stacks.set(site.id, stack);
     } else {
-      const stack = new AzureSiteStack(app, name, { topology, site, backend });
+      const azure = topology.custody.azure;
+      const dataPrincipals = { readers: azure?.readers, writers: site.primary ? azure?.writers : undefined };
+      const stack = new AzureSiteStack(app, name, { topology, site, backend, dataPrincipals });
       azureStacks.set(site.id, stack);
       stacks.set(site.id, stack);
     }

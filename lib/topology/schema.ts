@@ -43,6 +43,14 @@ export const AzureCustodySchema = z
     administrators: z
       .array(z.string().regex(UUID, { error: "must be an Entra ID object id (UUID)" }))
       .min(1, { error: "must list at least one administrator" }),
+    readers: z
+      .array(z.string().regex(UUID, { error: "must be an Entra ID object id (UUID)" }))
+      .optional()
+      .describe("Administrators who may read and restore registry data at Azure sites (they then do not administer keys). Default: nobody."),
+    writers: z
+      .array(z.string().regex(UUID, { error: "must be an Entra ID object id (UUID)" }))
+      .optional()
+      .describe("Administrators who may write registry versions at an Azure primary (they then do not administer keys). Default: nobody."),
   })
   .describe("The owning state's Entra ID tenant, subscription and administrator object ids.");
 

@@ -51,6 +51,23 @@ export function validateTopology(doc: TopologyDocument): ValidationResult {
     }
   });
 
+  // --- Azure data principals are administrators, and someone is left to hold the keys -----
+  const azure = doc.custody.azure;
+  if (azure) {
+    const admins = new Set(azure.administrators.map((a) => a.toLowerCase()));
+    for (const list of ["readers", "writers"] as const) {
+      (azure[list] ?? []).forEach((p, i) => {
+        if (!admins.has(p.toLowerCase())) {
+          fail(`custody.azure.${list}[${i}]`, `'${p}' is not in custody.azure.administrators; only the owning state's administrators are ever granted anything`);
+        }
+      });
+    }
+    const data = new Set([...(azure.readers ?? []), ...(azure.writers ?? [])].map((p) => p.toLowerCase()));
+    if (data.size > 0 && [...admins].every((a) => data.has(a))) {
+      fail("custody.azure", `every administrator is a reader or writer; at least one must be neither, to administer the keys (separation of duties)`);
+    }
+  }
+
   // --- exactly one primary, and it is domestic -----------------------------------------
   const primaries = doc.sites.filter((s) => s.primary);
   if (primaries.length !== 1) {

@@ -202,6 +202,23 @@ describe("topology validation", () => {
     ]);
   });
 
+  test("fails when Azure readers or writers are not administrators, or no administrator is left for the keys", () => {
+    const doc = awsDoc();
+    const admin = "5b1e9c2a-7d3f-4a6b-8c9d-0e1f2a3b4c5d";
+    const stranger = "99999999-7d3f-4a6b-8c9d-0e1f2a3b4c5d";
+    doc.custody.azure = {
+      tenantId: "8f6a2c1e-4b7d-4e2a-9c3f-1a2b3c4d5e6f",
+      subscriptionId: "2d9e7f10-5a6b-4c8d-9e0f-112233445566",
+      administrators: [admin],
+      readers: [admin],
+      writers: [stranger],
+    };
+    expect(problemsOf(doc)).toEqual([
+      `custody.azure.writers[0]: '${stranger}' is not in custody.azure.administrators; only the owning state's administrators are ever granted anything`,
+      "custody.azure: every administrator is a reader or writer; at least one must be neither, to administer the keys (separation of duties)",
+    ]);
+  });
+
   test("fails when a site's cloud has no custody", () => {
     const doc = awsDoc();
     delete doc.custody.aws;
