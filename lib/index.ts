@@ -7,3 +7,7 @@ export * from "./topology/model";
 export * from "./topology/problems";
 export * from "./topology/schema";
 export * from "./topology/validate";
+export * from "./policy/embassy-pack";
+export * from "./policy/report";
+export * from "./policy/rule";
+export * from "./policy/suppressions";

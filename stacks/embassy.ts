@@ -1,4 +1,5 @@
 import type { App, TerraformStack } from "cdktf";
+import { applyEmbassyPack } from "../lib/policy/embassy-pack";
 import type { Topology } from "../lib/topology/model";
 import { AwsSiteStack } from "./aws-site-stack";
 import { AzureSiteStack } from "./azure-site-stack";
@@ -11,7 +12,9 @@ export interface EmbassyOptions {
 
 /**
  * Adds one stack per site of a validated topology to `app`, then wires every link: the
- * primary's stack references its targets' stores, so cdktf orders the targets first.
+ * primary's stack references its targets' stores, so cdktf orders the targets first. The
+ * embassy policy pack checks every stack at synth: an error finding fails synth with its rule
+ * id, and `policy-report.json` next to the stacks lists every finding and suppression.
  * Returns the stacks by site id.
  */
 export function buildEmbassy(app: App, topology: Topology, options: EmbassyOptions = {}): Map<string, TerraformStack> {
@@ -43,5 +46,6 @@ export function buildEmbassy(app: App, topology: Topology, options: EmbassyOptio
       else throw new Error(`link '${link.from.id} -> ${link.to.id}': both ends must be on the same cloud`);
     }
   }
+  applyEmbassyPack(app, { topology });
   return stacks;
 }

@@ -33,7 +33,9 @@ export function run(env: NodeJS.ProcessEnv = process.env, stdout: Output = proce
     stdout.write(`synthesized ${topology.sites.length} site stacks of '${topology.name}' into ${outdir}\n`);
     return 0;
   } catch (e) {
-    stderr.write(`${e instanceof TopologyError ? e.message : (e as Error).stack ?? String(e)}\n`);
+    // Topology and policy errors are for the author; the stack trace only helps with a bug.
+    const detail = e instanceof Error ? (env.EMBASSY_DEBUG && !(e instanceof TopologyError) ? e.stack : e.message) : String(e);
+    stderr.write(`${detail}\n`);
     return 1;
   }
 }

@@ -1,11 +1,14 @@
 import { existsSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { basename, dirname, resolve } from "node:path";
 import { App } from "cdktf";
+import { POLICY_REPORT_FILE } from "../lib/policy/report";
 
 /**
  * Synthesizes into a fresh staging folder next to `outdir` and swaps it in only when synth
  * succeeds: a failed synth (a policy error, a bug) leaves the previous output exactly as it
- * was, and a reader never sees half an output.
+ * was, and a reader never sees half an output. The policy report of a rejected synth is kept
+ * beside the output as `<outdir>.rejected-policy-report.json`.
  */
 export function synthAtomically(outdir: string, build: (app: App) => void): void {
   const target = resolve(outdir);
@@ -15,9 +18,16 @@ export function synthAtomically(outdir: string, build: (app: App) => void): void
     build(app);
     app.synth();
   } catch (e) {
+    const report = join(staging, POLICY_REPORT_FILE);
+    const rejected = `${target}.rejected-policy-report.json`;
+    if (existsSync(report)) {
+      renameSync(report, rejected);
+      if (e instanceof Error) e.message = e.message.split(report).join(rejected);
+    }
     rmSync(staging, { recursive: true, force: true });
     throw e;
   }
+  rmSync(`${target}.rejected-policy-report.json`, { force: true });
   const previous = `${dirname(target)}/.${basename(target)}.previous-${process.pid}`;
   if (existsSync(target)) renameSync(target, previous);
   renameSync(staging, target);

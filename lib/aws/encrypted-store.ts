@@ -94,6 +94,8 @@ export class EncryptedStore extends Construct implements IEncryptedStore {
       bucketName: props.bucketName,
       objectLockEnabled: true,
       allowServicePrincipals: false,
+      // Names the registry, so policy rules can hold the store to its own retentionDays.
+      tags: { "embassy:registry": props.registryId },
     });
     this.bucketName = this.bucket.bucketName;
     this.bucketArn = this.bucket.bucketArn;

@@ -25,7 +25,7 @@ describe("EncryptedStore (aws)", () => {
   const bucket = resources(synth, "aws_s3_bucket").find((b) => b.bucket === "site-brp");
 
   test("the bucket has Object Lock, is retained and never force-destroyed", () => {
-    expect(bucket).toMatchObject({ object_lock_enabled: true, force_destroy: false, lifecycle: { prevent_destroy: true } });
+    expect(bucket).toMatchObject({ object_lock_enabled: true, force_destroy: false, lifecycle: { prevent_destroy: true }, tags: { "embassy:registry": "brp" } });
   });
 
   test("Object Lock default retention is COMPLIANCE for the registry's retentionDays", () => {

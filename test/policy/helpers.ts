@@ -4,6 +4,7 @@ import { AccessPolicy } from "../../lib/aws/access-policy";
 import { EncryptedStore } from "../../lib/aws/encrypted-store";
 import { LogBucket } from "../../lib/aws/log-bucket";
 import { Network } from "../../lib/aws/network";
+import { ReplicationLink } from "../../lib/aws/replication-link";
 import { EmbassyPack, type EmbassyPackProps } from "../../lib/policy/embassy-pack";
 import { type PolicyFinding, policyReport, type RuleSummary } from "../../lib/policy/report";
 import { CUSTODY } from "../fixtures";
@@ -58,6 +59,15 @@ export function fullAwsSite(scope: Construct): { store: EncryptedStore; logBucke
   new Network(scope, "Network", { custody: CUSTODY, cidr: "10.10.0.0/16", region: "eu-south-2", logBucket: site.logBucket });
   new AccessPolicy(scope, "Access", { custody: CUSTODY, namePrefix: "es-primary", stores: [site.store], writable: true });
   return site;
+}
+
+/** A source and a target store with a ReplicationLink between them. */
+export function linkedStores(scope: Construct): ReplicationLink {
+  const logBucket = new LogBucket(scope, "Logs", { custody: CUSTODY, bucketName: "site-logs" });
+  const make = (id: string, region: string) =>
+    new EncryptedStore(scope, id, { custody: CUSTODY, registryId: "brp", bucketName: `b-${id.toLowerCase()}`, region, retentionDays: 365, logBucket });
+  const target = make("Target", "eu-north-1");
+  return new ReplicationLink(scope, "Link", { custody: CUSTODY, source: make("Source", "eu-south-2"), roleName: "brp-replication", targets: [target] });
 }
 
 /** A bucket policy text with the given statements. */

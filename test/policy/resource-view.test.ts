@@ -1,7 +1,7 @@
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { TerraformStack, Testing } from "cdktf";
+import { type TerraformResource, TerraformStack, Testing } from "cdktf";
 import { actionMatches, allowedActions, parsePolicy } from "../../lib/policy/private/iam";
 import { field, flag, asNumber, blocks } from "../../lib/policy/private/json";
 import { expressionsIn, StackView } from "../../lib/policy/private/resource-view";
@@ -40,7 +40,7 @@ describe("StackView (a rule's view of resolved resources)", () => {
 
   test("sees escape-hatch overrides, exactly as cdk.tf.json will", () => {
     const { stack, store } = site();
-    (store.node.findChild("ObjectLock") as S3BucketVersioningA).addOverride("rule.default_retention.mode", "GOVERNANCE");
+    (store.node.findChild("ObjectLock") as TerraformResource).addOverride("rule.default_retention.mode", "GOVERNANCE");
     const lock = StackView.of(stack).ofType("aws_s3_bucket_object_lock_configuration")[0];
     expect(field(lock.attributes.rule, "default_retention")).toEqual({ mode: "GOVERNANCE", days: 365 });
   });

@@ -7,6 +7,9 @@ import { loadTopologyFile } from "../../lib/topology/load";
 import { backendFromEnv } from "../../stacks/backend";
 import { buildEmbassy } from "../../stacks/embassy";
 import { run } from "../../stacks/main";
+import { synthAtomically } from "../../stacks/synth";
+import { Suppressions } from "../../lib/policy/suppressions";
+import type { TerraformResource } from "cdktf";
 import { awsDoc, policyOf, resources, type Synth, topologyOf } from "../fixtures";
 
 const ROOT = join(__dirname, "..", "..");
@@ -263,3 +266,51 @@ describe("the synth entry point", () => {
     expect(readdirSync(base).sort()).toEqual(["bad.json", "out"]);
   });
 });
+
+describe("the policy pack in every synth", () => {
+  /** Builds the Japan example with Osaka's 'land' store weakened to GOVERNANCE mode. */
+  function weakened(app: App, suppressWith?: string) {
+    const stacks = buildEmbassy(app, loadTopologyFile(JP));
+    const store = stacks.get("jp-osaka")!.node.findChild("Store-land");
+    (store.node.findChild("ObjectLock") as TerraformResource).addOverride("rule.default_retention.mode", "GOVERNANCE");
+    if (suppressWith) Suppressions.of(store).add("EMB-S02", suppressWith);
+  }
+
+  test("a clean synth writes policy-report.json next to the stacks, passed and with no suppressions", () => {
+    const outdir = join(mkdtempSync(join(tmpdir(), "embassy-")), "out");
+    expect(run({ EMBASSY_TOPOLOGY: JP, CDKTF_OUTDIR: outdir }, sink(), sink())).toBe(0);
+    const report = JSON.parse(readFileSync(join(outdir, "policy-report.json"), "utf8"));
+    expect(report).toMatchObject({ passed: true, summary: { errors: 0, warnings: 0, suppressed: 0 }, suppressions: [] });
+    expect(report.rules.map((r: any) => r.id)).toEqual(expect.arrayContaining(["EMB-S01", "EMB-S02", "EMB-R01", "EMB-I03", "EMB-T01"]));
+    expect(report.rules.find((r: any) => r.id === "EMB-S02").checked).toBeGreaterThan(0);
+  });
+
+  test("a weakened store fails synth with its rule id and leaves the previous output untouched", () => {
+    const outdir = join(mkdtempSync(join(tmpdir(), "embassy-")), "out");
+    expect(run({ EMBASSY_TOPOLOGY: JP, CDKTF_OUTDIR: outdir }, sink(), sink())).toBe(0);
+    const before = fingerprint(outdir);
+    expect(() => synthAtomically(outdir, (app) => weakened(app))).toThrow(
+      /\[EMB-S02\] jp-embassy-jp-osaka\/Store-land\/Resource\/Resource \(aws_s3_bucket\): object lock mode is 'GOVERNANCE', not 'COMPLIANCE'/,
+    );
+    expect(fingerprint(outdir)).toEqual(before);
+    // The rejected synth's report is kept beside the output, not in it.
+    const rejected = JSON.parse(readFileSync(`${outdir}.rejected-policy-report.json`, "utf8"));
+    expect(rejected).toMatchObject({ passed: false, summary: { errors: 1 } });
+  });
+
+  test("a suppression with a reason lets synth pass and is listed in the report", () => {
+    const outdir = join(mkdtempSync(join(tmpdir(), "embassy-")), "out");
+    const reason = "migration window: governance mode until the legal hold review ends";
+    synthAtomically(outdir, (app) => weakened(app, reason));
+    const report = JSON.parse(readFileSync(join(outdir, "policy-report.json"), "utf8"));
+    expect(report.passed).toBe(true);
+    expect(report.suppressions).toEqual([
+      expect.objectContaining({ ruleId: "EMB-S02", path: "jp-embassy-jp-osaka/Store-land", reason }),
+    ]);
+  });
+
+  test("a suppression without a real reason is refused", () => {
+    expect(() => synthAtomically(join(mkdtempSync(join(tmpdir(), "embassy-")), "out"), (app) => weakened(app, "because"))).toThrow(/EMB-S02.*(20|reason)/);
+  });
+});
+

@@ -16,6 +16,8 @@ export interface HardenedBucketProps {
   readonly objectLockEnabled: boolean;
   /** Service principals (e.g. `logging.s3.amazonaws.com`) exempt from the outside-custody deny. */
   readonly allowServicePrincipals: boolean;
+  /** Tags on the bucket (e.g. `embassy:registry`, which policy rules read). */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 const PROTECT = { preventDestroy: true } as const;
@@ -40,6 +42,7 @@ export class HardenedBucket extends Construct {
       bucket: props.bucketName,
       objectLockEnabled: props.objectLockEnabled,
       forceDestroy: false,
+      ...(props.tags ? { tags: { ...props.tags } } : {}),
       lifecycle: PROTECT,
     });
     this.bucketArn = this.resource.arn;

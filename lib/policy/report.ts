@@ -1,0 +1,117 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { App } from "cdktf";
+import type { IConstruct } from "constructs";
+import { ledgerOf } from "./private/ledger";
+import { allSuppressions } from "./private/suppression-store";
+
+/** How serious a rule's finding is: an error fails synth, a warning is reported. */
+export type RuleLevel = "error" | "warning";
+
+/** One non-compliant resource (or registry) for one rule. */
+export interface PolicyFinding {
+  /** The pack's id for the rule, e.g. `EMB-S02`. */
+  readonly ruleId: string;
+  /** The rule's name, e.g. `StoreHasWormRetention`. */
+  readonly rule: string;
+  readonly level: RuleLevel;
+  /** The stack's construct path; empty for a topology finding. */
+  readonly stack: string;
+  /** The resource's construct path; empty (the app) for a topology finding. */
+  readonly path: string;
+  /** The Terraform type, or `topology`. */
+  readonly resourceType: string;
+  /** The Terraform address (`aws_s3_bucket.Store_C1F82936`), or the subject (`registry 'brp'`). */
+  readonly address: string;
+  /** `[rule id] where (type): what is wrong. Fix: how.` */
+  readonly message: string;
+  readonly suppressed: boolean;
+  /** The suppression that covers the finding: where it was added and why. */
+  readonly suppression?: { readonly path: string; readonly reason: string };
+}
+
+/** A rule of the pack with its results over the whole app. */
+export interface RuleSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly level: RuleLevel;
+  readonly description: string;
+  readonly fix: string;
+  /** Resources (or registries) the rule applied to. */
+  readonly checked: number;
+  readonly compliant: number;
+  readonly nonCompliant: number;
+  /** Of the non-compliant, how many are suppressed. */
+  readonly suppressed: number;
+}
+
+/** A suppression in the app, and how many findings it covers (0: it is stale and can go). */
+export interface SuppressionEntry {
+  readonly ruleId: string;
+  readonly path: string;
+  readonly reason: string;
+  readonly matchedFindings: number;
+}
+
+/** The machine-readable policy result of a synth, for CI and the architect's review. */
+export interface PolicyReport {
+  readonly version: 1;
+  /** True when no unsuppressed error finding exists. */
+  readonly passed: boolean;
+  readonly summary: { readonly errors: number; readonly warnings: number; readonly suppressed: number };
+  readonly rules: readonly RuleSummary[];
+  /** Sorted by stack, path and rule id, so two reports diff cleanly. */
+  readonly findings: readonly PolicyFinding[];
+  readonly suppressions: readonly SuppressionEntry[];
+}
+
+/** The report's file name, written into the app's output directory next to `manifest.json`. */
+export const POLICY_REPORT_FILE = "policy-report.json";
+
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The policy report of the app that `scope` belongs to, from every stack checked so far. */
+export function policyReport(scope: IConstruct): PolicyReport {
+  const app = App.of(scope);
+  const ledger = ledgerOf(app);
+  const findings = [...ledger.evaluations.values()]
+    .flatMap((e) => e.findings)
+    .sort((a, b) => byText(a.stack, b.stack) || byText(a.path, b.path) || byText(a.ruleId, b.ruleId) || byText(a.message, b.message));
+  const rules: RuleSummary[] = [...ledger.rules.values()].map((r) => {
+    let checked = 0;
+    let compliant = 0;
+    for (const e of ledger.evaluations.values()) {
+      const c = e.counts.get(r.id);
+      checked += c?.checked ?? 0;
+      compliant += c?.compliant ?? 0;
+    }
+    const own = findings.filter((f) => f.ruleId === r.id);
+    return { ...r, checked, compliant, nonCompliant: own.length, suppressed: own.filter((f) => f.suppressed).length };
+  });
+  const suppressions = allSuppressions(app).map((s) => ({
+    ...s,
+    matchedFindings: findings.filter((f) => f.suppression?.path === s.path && f.ruleId === s.ruleId).length,
+  }));
+  const open = findings.filter((f) => !f.suppressed);
+  const errors = open.filter((f) => f.level === "error").length;
+  return {
+    version: 1,
+    passed: errors === 0,
+    summary: { errors, warnings: open.filter((f) => f.level === "warning").length, suppressed: findings.length - open.length },
+    rules,
+    findings,
+    suppressions,
+  };
+}
+
+/**
+ * Writes the policy report of `scope`'s app as `<outdir>/policy-report.json` and returns the
+ * file's path. The embassy pack calls this at the end of every `app.synth()` (also when synth
+ * fails on a finding); call it yourself to write the report elsewhere.
+ */
+export function writePolicyReport(scope: IConstruct, outdir: string = App.of(scope).outdir): string {
+  mkdirSync(outdir, { recursive: true });
+  const file = join(outdir, POLICY_REPORT_FILE);
+  writeFileSync(file, `${JSON.stringify(policyReport(scope), null, 2)}\n`);
+  return file;
+}
