@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { Topology } from "../lib/topology/model";
 import { parseTopology } from "../lib/topology/load";
 
@@ -60,3 +62,13 @@ export function synthScope(build: (scope: import("constructs").Construct) => voi
 
 /** The custody every AWS construct test uses. */
 export const CUSTODY = { accountId: "111111111111", administrators: ["arn:aws:iam::111111111111:role/embassy-admin"] } as const;
+
+/** The project root (where package.json is), whether tests run from sources or from dist/. */
+export const PROJECT_ROOT = ((): string => {
+  let dir = __dirname;
+  while (!existsSync(join(dir, "package.json"))) {
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
+    dir = dirname(dir);
+  }
+  return dir;
+})();

@@ -1,3 +1,4 @@
+import { PROJECT_ROOT } from "../fixtures";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -55,7 +56,7 @@ describe("EmbassyPack", () => {
   test.each(["jp-embassy.yaml", "nl-embassy.yaml"])("the example %s synthesizes with the pack on every stack, and every rule that applies passes", (file) => {
     const outdir = mkdtempSync(join(tmpdir(), "embassy-policy-"));
     const app = new App({ outdir });
-    const topology = loadTopologyFile(join(__dirname, "..", "..", "stacks", file));
+    const topology = loadTopologyFile(join(PROJECT_ROOT, "stacks", file));
     for (const stack of buildEmbassy(app, topology).values()) Aspects.of(stack).add(new EmbassyPack({ topology }));
     app.synth();
     const report = reportFile(outdir);
@@ -123,7 +124,7 @@ describe("EmbassyPack", () => {
   test("applyEmbassyPack checks every stack of an app, and a stack no pack checked fails synth", () => {
     const outdir = mkdtempSync(join(tmpdir(), "embassy-policy-"));
     const app = new App({ outdir });
-    const topology = loadTopologyFile(join(__dirname, "..", "..", "stacks", "jp-embassy.yaml"));
+    const topology = loadTopologyFile(join(PROJECT_ROOT, "stacks", "jp-embassy.yaml"));
     buildEmbassy(app, topology);
     applyEmbassyPack(app, { topology });
     const late = new TerraformStack(app, "late");

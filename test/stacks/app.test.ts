@@ -10,9 +10,9 @@ import { run } from "../../stacks/main";
 import { synthAtomically } from "../../stacks/synth";
 import { Suppressions } from "../../lib/policy/suppressions";
 import type { TerraformResource } from "cdktf";
-import { awsDoc, policyOf, resources, type Synth, topologyOf } from "../fixtures";
+import { awsDoc, policyOf, PROJECT_ROOT, resources, type Synth, topologyOf } from "../fixtures";
 
-const ROOT = join(__dirname, "..", "..");
+const ROOT = PROJECT_ROOT;
 const JP = join(ROOT, "stacks", "jp-embassy.yaml");
 const NL = join(ROOT, "stacks", "nl-embassy.yaml");
 

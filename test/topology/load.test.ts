@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { loadTopologyFile, parseTopologyText } from "../../lib/topology/load";
 import { TopologyError } from "../../lib/topology/problems";
 import { topologyJsonSchema } from "../../lib/topology/schema";
-import { awsDoc } from "../fixtures";
+import { awsDoc, PROJECT_ROOT } from "../fixtures";
 
 function errorOf(fn: () => unknown): TopologyError {
   try {
@@ -90,7 +90,7 @@ describe("topology loading", () => {
   });
 
   test("the published JSON Schema is the one the loader enforces", () => {
-    const published = JSON.parse(readFileSync(join(__dirname, "..", "..", "stacks", "topology.schema.json"), "utf8"));
+    const published = JSON.parse(readFileSync(join(PROJECT_ROOT, "stacks", "topology.schema.json"), "utf8"));
     expect(published).toEqual(topologyJsonSchema());
     expect(published.additionalProperties).toBe(false);
     expect(published.required).toEqual(["version", "name", "home", "custody", "sites", "registries"]);
