@@ -9,7 +9,7 @@
  * Both are derived here from a region's country and partition, so the data files
  * never spell them out per region.
  */
-import type { Cloud, Region } from "./catalogue";
+import type { Region } from "./catalogue";
 
 /** The 27 member states of the European Union (ISO 3166-1 alpha-2). */
 export const EU_MEMBER_STATES: ReadonlySet<string> = new Set([
@@ -60,16 +60,7 @@ export function operatorJurisdictionOf(partition: string): string {
 }
 
 /** The hand-written facts of a region; the legal fields are derived by {@link defineRegion}. */
-export interface RegionSpec {
-  readonly cloud: Cloud;
-  readonly name: string;
-  readonly displayName: string;
-  readonly city: string;
-  readonly country: string;
-  readonly latitude: number;
-  readonly longitude: number;
-  readonly partition: string;
-}
+export type RegionSpec = Omit<Region, "jurisdiction" | "operatorJurisdiction">;
 
 /**
  * Builds a frozen {@link Region} from its spec, deriving `jurisdiction` from the country
