@@ -4,7 +4,7 @@ import { LineCounter, parseDocument, isNode } from "yaml";
 import type { z } from "zod";
 import type { Topology } from "./model";
 import { TopologyError, type TopologyProblem } from "./problems";
-import { TopologySchema } from "./schema";
+import { type TopologyDocument, TopologySchema } from "./schema";
 import { validateTopology } from "./validate";
 
 /**
@@ -53,17 +53,28 @@ export function parseTopology(
   lineOf: (path: readonly PropertyKey[]) => number | undefined = () => undefined,
 ): Topology {
   const shape = TopologySchema.safeParse(data, { reportInput: true });
-  if (!shape.success) {
-    throw new TopologyError(source, shape.error.issues.map((issue) => shapeProblem(issue, data, lineOf)));
-  }
-  const result = validateTopology(shape.data);
-  if (!result.ok) {
-    throw new TopologyError(
-      source,
-      result.problems.map((p) => ({ ...p, line: lineOf(pathKeys(p.path)) })),
-    );
-  }
+  const shapeProblems = shape.success ? [] : shape.error.issues.map((issue) => shapeProblem(issue, data, lineOf));
+  // Unknown keys alone do not stop the semantic rules: they run on the document without those
+  // keys, so an author sees a typo and, say, an overlapping CIDR in one pass.
+  const document = shape.success ? shape.data : withoutUnknownKeys(data, shape.error.issues);
+  if (!document) throw new TopologyError(source, shapeProblems);
+  const result = validateTopology(document);
+  const problems = [...shapeProblems, ...(result.ok ? [] : result.problems.map((p) => ({ ...p, line: lineOf(pathKeys(p.path)) })))];
+  if (!result.ok || problems.length > 0) throw new TopologyError(source, problems);
   return result.topology;
+}
+
+/** The shape-valid document once unknown keys are removed, if unknown keys were the only issue. */
+function withoutUnknownKeys(data: unknown, issues: readonly z.core.$ZodIssue[]): TopologyDocument | undefined {
+  if (!issues.every((i) => i.code === "unrecognized_keys")) return undefined;
+  const copy = structuredClone(data) as Record<PropertyKey, unknown>;
+  for (const issue of issues) {
+    if (issue.code !== "unrecognized_keys") continue;
+    const parent = issue.path.reduce<unknown>((node, key) => (node as Record<PropertyKey, unknown>)?.[key], copy) as Record<string, unknown> | undefined;
+    for (const key of issue.keys) if (parent) delete parent[key];
+  }
+  const retry = TopologySchema.safeParse(copy);
+  return retry.success ? retry.data : undefined;
 }
 
 function shapeProblem(

@@ -62,6 +62,19 @@ describe("topology loading", () => {
     );
   });
 
+  test("an unknown key does not hide the semantic problems: both are reported together", () => {
+    const doc = awsDoc();
+    doc.registries[0].owner = "x";
+    doc.registries[0].retentionDays = 7;
+    doc.sites[1].cidr = "10.10.0.0/16";
+    const messages = errorOf(() => parseTopologyText(JSON.stringify(doc, null, 2))).problems.map((p) => `${p.path}: ${p.message}`);
+    expect(messages).toEqual([
+      "registries[0]: registry 'brp': unknown key 'owner' (a typo? unknown keys are not ignored)",
+      "sites[1].cidr: sites 'es-primary' (10.10.0.0/16) and 'se-embassy' (10.10.0.0/16) have overlapping CIDRs",
+      "registries[0].retentionDays: retentionDays must be at least 30 (rules.minRetentionDays), got 7 for registry 'brp'",
+    ]);
+  });
+
   test("fails on every shape problem at once, naming the thing and the value", () => {
     const doc = awsDoc();
     doc.version = 2;
