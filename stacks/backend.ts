@@ -1,8 +1,13 @@
+import { resolve } from "node:path";
 import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
 
 /** Where Terraform keeps each stack's state. */
 export type BackendConfig =
-  | { readonly kind: "local"; readonly directory?: string }
+  | {
+      readonly kind: "local";
+      /** @default - the working directory of the synth (the project root for `npm run synth`) */
+      readonly directory?: string;
+    }
   | {
       readonly kind: "s3";
       /** Existing state bucket (versioned, encrypted, in the custody account). */
@@ -32,7 +37,9 @@ export function backendFromEnv(env: NodeJS.ProcessEnv = process.env): BackendCon
 /** Configures `stack`'s backend; state keys are per stack, so stacks never share state. */
 export function applyBackend(stack: TerraformStack, stackName: string, config: BackendConfig): void {
   if (config.kind === "local") {
-    new LocalBackend(stack, { path: `${config.directory ?? "."}/terraform.${stackName}.tfstate` });
+    // Absolute, like cdktf's own default: Terraform runs each stack in its own folder under
+    // cdktf.out/stacks/, and a stack reading another's outputs must find that stack's state.
+    new LocalBackend(stack, { path: resolve(config.directory ?? process.cwd(), `terraform.${stackName}.tfstate`) });
     return;
   }
   const backend = new S3Backend(stack, {

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { physicalName } from "../private/names";
 import type { AwsCustody } from "./custody";
 import type { IEncryptedStore } from "./encrypted-store";
-import { AUDIT_ACTIONS, DATA_READ_DENY_ACTIONS, OPERATE_ACTIONS } from "./perms";
+import { AUDIT_ACTIONS, DATA_READ_DENY_ACTIONS, KEY_ADMIN_ACTIONS, OPERATE_ACTIONS } from "./perms";
 import { Role } from "./role";
 
 export interface AccessPolicyProps {
@@ -55,6 +55,7 @@ export class AccessPolicy extends Construct {
     for (const store of props.stores) {
       store.grantRead(reader);
       store.key.grantAdminister(keyAdmin);
+      store.key.grantAudit(auditor);
     }
     if (props.writable) {
       const writer = role("write", "Writer", "Writes new registry versions at the primary");
@@ -67,7 +68,7 @@ export class AccessPolicy extends Construct {
     auditor.addToPolicy({ Sid: "AuditStores", Effect: "Allow", Action: AUDIT_ACTIONS.filter((a) => a.startsWith("s3:")), Resource: buckets });
     auditor.addToPolicy({ Sid: "AuditKeys", Effect: "Allow", Action: AUDIT_ACTIONS.filter((a) => a.startsWith("kms:")), Resource: keys });
     auditor.addToPolicy({ Sid: "AuditTrail", Effect: "Allow", Action: ["cloudtrail:LookupEvents", "cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus"], Resource: "*" });
-    keyAdmin.addToPolicy({ Sid: "AdministerKeys", Effect: "Allow", Action: ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy", "kms:GetKeyRotationStatus", "kms:EnableKeyRotation", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:TagResource", "kms:UntagResource"], Resource: keys });
+    keyAdmin.addToPolicy({ Sid: "AdministerKeys", Effect: "Allow", Action: [...KEY_ADMIN_ACTIONS], Resource: keys });
 
     for (const r of [operator, keyAdmin, auditor]) {
       r.addToPolicy({ Sid: "DenyDataAccess", Effect: "Deny", Action: [...DATA_READ_DENY_ACTIONS], Resource: [...objects, ...keys] });

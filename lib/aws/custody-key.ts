@@ -3,7 +3,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Lazy } from "cdktf";
 import { Construct } from "constructs";
 import { type AwsCustody, partitionOf } from "./custody";
-import { KEY_ADMIN_ACTIONS } from "./perms";
+import { KEY_ADMIN_ACTIONS, KEY_AUDIT_ACTIONS } from "./perms";
 import { accountRoot, type PolicyStatement, renderPolicy } from "./policy-document";
 import type { IRoleRef } from "./role";
 
@@ -19,6 +19,8 @@ export interface ICustodyKey {
   grantUse(role: IRoleRef, actions: readonly string[], viaService: string): void;
   /** Lets `role` administer the key (policy, rotation, deletion) without any cryptographic use. */
   grantAdminister(role: IRoleRef): void;
+  /** Lets `role` read the key's metadata, policy and rotation status: no use, no change. */
+  grantAudit(role: IRoleRef): void;
 }
 
 export interface CustodyKeyProps {
@@ -53,6 +55,7 @@ export class CustodyKey extends Construct implements ICustodyKey {
   private readonly custody: AwsCustody;
   private readonly administrators: string[];
   private readonly uses: PolicyStatement[] = [];
+  private readonly auditors: string[] = [];
 
   constructor(scope: Construct, id: string, props: CustodyKeyProps) {
     super(scope, id);
@@ -94,6 +97,10 @@ export class CustodyKey extends Construct implements ICustodyKey {
     if (!this.administrators.includes(role.roleArn)) this.administrators.push(role.roleArn);
   }
 
+  public grantAudit(role: IRoleRef): void {
+    if (!this.auditors.includes(role.roleArn)) this.auditors.push(role.roleArn);
+  }
+
   private root(): string {
     return accountRoot(partitionOf(this.custody), this.custody.accountId);
   }
@@ -109,6 +116,18 @@ export class CustodyKey extends Construct implements ICustodyKey {
         Condition: { ArnEquals: { "aws:PrincipalArn": [...this.administrators] } },
       },
       ...this.uses,
+      ...(this.auditors.length === 0
+        ? []
+        : [
+            {
+              Sid: "AuditWithoutUse",
+              Effect: "Allow" as const,
+              Principal: { AWS: this.root() },
+              Action: [...KEY_AUDIT_ACTIONS],
+              Resource: "*",
+              Condition: { ArnEquals: { "aws:PrincipalArn": [...this.auditors] } },
+            },
+          ]),
       {
         Sid: "DenyOutsideCustody",
         Effect: "Deny",

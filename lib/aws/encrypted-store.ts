@@ -12,6 +12,7 @@ import {
   BUCKET_WRITE_ACTIONS,
   KEY_DECRYPT_ACTIONS,
   KEY_ENCRYPT_ACTIONS,
+  KEY_REPLICA_ACTIONS,
   REPLICATION_TARGET_OBJECT_ACTIONS,
 } from "./perms";
 import { HardenedBucket } from "./private/hardened-bucket";
@@ -61,7 +62,8 @@ export interface EncryptedStoreProps {
  * (nobody, not even the account root, can shorten retention or delete a locked version),
  * SSE-KMS with a custody key and bucket keys, all public access blocked, access logging, and a
  * bucket policy that denies non-TLS requests, uploads that are not SSE-KMS with this store's
- * key, and any principal outside the custody account. Bucket and key are `prevent_destroy`.
+ * key (including "aws:kms" without a key id, which S3 would encrypt with aws/s3), and any
+ * principal outside the custody account. Bucket and key are `prevent_destroy`.
  */
 export class EncryptedStore extends Construct implements IEncryptedStore {
   public readonly registryId: string;
@@ -141,6 +143,18 @@ export class EncryptedStore extends Construct implements IEncryptedStore {
       Resource: `${this.bucketArn}/*`,
       Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": this.key.keyArn } },
     });
+    // "aws:kms" without a key id would encrypt with the AWS-managed aws/s3 key, not the custody key.
+    this.bucket.addToPolicy({
+      Sid: "DenyUploadsWithoutKeyId",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:PutObject",
+      Resource: `${this.bucketArn}/*`,
+      Condition: {
+        StringEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+        Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "true" },
+      },
+    });
   }
 
   public grantRead(role: IRole): void {
@@ -152,14 +166,17 @@ export class EncryptedStore extends Construct implements IEncryptedStore {
   }
 
   public grantReplicaWrite(role: IRoleRef): void {
-    this.key.grantUse(role, KEY_ENCRYPT_ACTIONS, "s3");
+    this.key.grantUse(role, KEY_REPLICA_ACTIONS, "s3");
   }
 
-  /** The one place a grant is made: the role's policy on bucket and objects, and the key. */
+  /**
+   * The one place a grant is made: the role's policy on bucket and objects, and the key. Grants
+   * of one purpose share a statement (Role merges their resources), so a role's policy grows by
+   * three ARNs per store, not by two statements, and stays inside IAM's inline size limit longer.
+   */
   private grant(role: IRole, purpose: string, actions: readonly string[], keyActions: readonly string[]): void {
-    const sid = `${purpose}${this.registryId.replace(/[^A-Za-z0-9]/g, "")}`;
-    role.addToPolicy({ Sid: sid, Effect: "Allow", Action: [...actions], Resource: [this.bucketArn, `${this.bucketArn}/*`] });
-    role.addToPolicy({ Sid: `${sid}Key`, Effect: "Allow", Action: [...keyActions], Resource: this.key.keyArn });
+    role.addToPolicy({ Sid: `${purpose}Stores`, Effect: "Allow", Action: [...actions], Resource: [this.bucketArn, `${this.bucketArn}/*`] });
+    role.addToPolicy({ Sid: `${purpose}StoreKeys`, Effect: "Allow", Action: [...keyActions], Resource: [this.key.keyArn] });
     this.key.grantUse(role, keyActions, "s3");
   }
 }

@@ -1,6 +1,6 @@
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { Token } from "cdktf";
+import { type ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import type { AwsCustody } from "./custody";
 import { HardenedBucket } from "./private/hardened-bucket";
@@ -9,6 +9,8 @@ import { HardenedBucket } from "./private/hardened-bucket";
 export interface ILogBucket {
   readonly bucketName: string;
   readonly bucketArn: string;
+  /** What a log delivery must wait for (the bucket policy that admits it), if anything. */
+  readonly deliveryDependency?: ITerraformDependable;
 }
 
 export interface LogBucketProps {
@@ -34,6 +36,7 @@ export const MIN_LOG_RETENTION_DAYS = 365;
 export class LogBucket extends Construct implements ILogBucket {
   public readonly bucketName: string;
   public readonly bucketArn: string;
+  public readonly deliveryDependency: ITerraformDependable;
 
   constructor(scope: Construct, id: string, props: LogBucketProps) {
     super(scope, id);
@@ -49,6 +52,7 @@ export class LogBucket extends Construct implements ILogBucket {
     });
     this.bucketName = bucket.bucketName;
     this.bucketArn = bucket.bucketArn;
+    this.deliveryDependency = bucket.policy;
     new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
       bucket: bucket.bucketName,
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],

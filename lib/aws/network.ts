@@ -1,5 +1,4 @@
 import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
-import { DefaultNetworkAcl } from "@cdktf/provider-aws/lib/default-network-acl";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
@@ -39,7 +38,7 @@ const ALWAYS_INTERFACE_ENDPOINTS = ["kms", "sts"] as const;
 
 /**
  * A site's private network: a VPC with private subnets only (no internet or NAT gateway, no
- * public IPs), a default security group and network ACL that allow nothing, an S3 gateway
+ * public IPs), a default security group that allows nothing, an S3 gateway
  * endpoint and KMS/STS interface endpoints whose policies admit only the custody account, and
  * flow logs of all traffic to the site's protected log bucket.
  */
@@ -64,18 +63,12 @@ export class Network extends Construct {
     this.vpcId = this.resource.id;
 
     new DefaultSecurityGroup(this, "DefaultSecurityGroup", { vpcId: this.vpcId, ingress: [], egress: [] });
-    new DefaultNetworkAcl(this, "DefaultNetworkAcl", {
-      defaultNetworkAclId: this.resource.defaultNetworkAclId,
-      ingress: [{ ruleNo: 100, action: "allow", protocol: "-1", fromPort: 0, toPort: 0, cidrBlock: props.cidr }],
-      egress: [{ ruleNo: 100, action: "allow", protocol: "-1", fromPort: 0, toPort: 0, cidrBlock: props.cidr }],
-      lifecycle: { ignoreChanges: ["subnet_ids"] },
-    });
 
-    // An allowlist of zone names keeps the set (and so each subnet's zone) stable when AWS adds a zone.
-    const letters = ["a", "b", "c", "d"].slice(0, Math.max(zones, 3));
+    // An allowlist of zone names keeps the set (and so each subnet's zone) stable when AWS adds a
+    // zone; it lists every letter in use, because not every account is offered every letter.
     const azs = new DataAwsAvailabilityZones(this, "Zones", {
       state: "available",
-      filter: [{ name: "zone-name", values: letters.map((l) => `${props.region}${l}`) }],
+      filter: [{ name: "zone-name", values: ["a", "b", "c", "d", "e", "f"].map((l) => `${props.region}${l}`) }],
     });
     const newBits = Math.ceil(Math.log2(zones));
     const routes = new RouteTable(this, "PrivateRoutes", { vpcId: this.vpcId });
@@ -86,6 +79,15 @@ export class Network extends Construct {
         cidrBlock: Fn.cidrsubnet(props.cidr, newBits, i),
         availabilityZone: Fn.element(azs.names, i),
         mapPublicIpOnLaunch: false,
+        // Two subnets in one zone would silently defeat the zone redundancy: refuse to plan instead.
+        lifecycle: {
+          precondition: [
+            {
+              condition: `\${length(${azs.fqn}.names) >= ${zones}}`,
+              errorMessage: `region ${props.region} offers this account fewer than ${zones} availability zones`,
+            },
+          ],
+        },
       });
       new RouteTableAssociation(this, `PrivateRoutes${String.fromCharCode(65 + i)}`, { subnetId: subnet.id, routeTableId: routes.id });
       this.subnetIds.push(subnet.id);
@@ -131,6 +133,8 @@ export class Network extends Construct {
       logDestinationType: "s3",
       logDestination: `${props.logBucket.bucketArn}/flow/`,
       maxAggregationInterval: 60,
+      // Delivery is admitted by the log bucket's policy: create the flow log after it.
+      dependsOn: props.logBucket.deliveryDependency ? [props.logBucket.deliveryDependency] : [],
     });
   }
 }

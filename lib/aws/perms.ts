@@ -21,8 +21,22 @@ export const BUCKET_WRITE_ACTIONS = ["s3:PutObject", "s3:AbortMultipartUpload", 
 /** Key use needed to read objects encrypted under the store's key (through S3 only). */
 export const KEY_DECRYPT_ACTIONS = ["kms:Decrypt", "kms:DescribeKey"] as const;
 
-/** Key use needed to write objects under the store's key (through S3 only). */
-export const KEY_ENCRYPT_ACTIONS = ["kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"] as const;
+/**
+ * Key use needed to write objects under the store's key (through S3 only). kms:Decrypt is
+ * included because S3 must read the encrypted parts to complete a multipart upload (S3 User
+ * Guide, "Multipart upload API and permissions"); the writer still has no s3:GetObject.
+ */
+export const KEY_ENCRYPT_ACTIONS = ["kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt", "kms:DescribeKey"] as const;
+
+/**
+ * Key use a replication role needs on a target key. kms:Decrypt is required because replicas
+ * keep S3 Bucket Key encryption and S3 verifies the bucket key with the caller's rights (S3 User
+ * Guide, "Replicating objects created with server-side encryption", Bucket Keys).
+ */
+export const KEY_REPLICA_ACTIONS = ["kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt", "kms:DescribeKey"] as const;
+
+/** Key metadata an auditor may read: no use, no change. */
+export const KEY_AUDIT_ACTIONS = ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"] as const;
 
 /** The union of crypto actions; only data roles ever get these, never key administrators. */
 export const KEY_CRYPTO_ACTIONS = [

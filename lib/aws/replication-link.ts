@@ -5,7 +5,7 @@ import type { AwsCustody } from "./custody";
 import type { IEncryptedStore } from "./encrypted-store";
 import {
   KEY_DECRYPT_ACTIONS,
-  KEY_ENCRYPT_ACTIONS,
+  KEY_REPLICA_ACTIONS,
   REPLICATION_SOURCE_BUCKET_ACTIONS,
   REPLICATION_SOURCE_OBJECT_ACTIONS,
   REPLICATION_TARGET_OBJECT_ACTIONS,
@@ -50,7 +50,10 @@ export class ReplicationLink extends Construct {
       roleName: props.roleName,
       description: `Replicates registry '${props.source.registryId}' from ${props.source.region}`,
       assumedBy: { Service: "s3.amazonaws.com" },
-      assumeConditions: { StringEquals: { "aws:SourceAccount": props.custody.accountId } },
+      assumeConditions: {
+        StringEquals: { "aws:SourceAccount": props.custody.accountId },
+        ArnLike: { "aws:SourceArn": props.source.bucketArn },
+      },
     });
     const src = props.source;
     this.role.addToPolicy({ Sid: "ReadSourceConfiguration", Effect: "Allow", Action: [...REPLICATION_SOURCE_BUCKET_ACTIONS], Resource: src.bucketArn });
@@ -72,7 +75,7 @@ export class ReplicationLink extends Construct {
     this.targets.push(target);
     const n = this.targets.length;
     this.role.addToPolicy({ Sid: `WriteReplicas${n}`, Effect: "Allow", Action: [...REPLICATION_TARGET_OBJECT_ACTIONS], Resource: `${target.bucketArn}/*` });
-    this.role.addToPolicy({ Sid: `EncryptReplicas${n}`, Effect: "Allow", Action: [...KEY_ENCRYPT_ACTIONS], Resource: target.key.keyArn });
+    this.role.addToPolicy({ Sid: `EncryptReplicas${n}`, Effect: "Allow", Action: [...KEY_REPLICA_ACTIONS], Resource: target.key.keyArn });
     target.grantReplicaWrite(this.role);
     this.resource.putRule(this.targets.map((t, i) => replicationRule(t, i)));
   }

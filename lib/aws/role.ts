@@ -75,9 +75,23 @@ export class Role extends Construct implements IRole {
     });
   }
 
+  /**
+   * Adds a statement to the role's inline policy. A statement whose Sid exists already is merged
+   * into it when effect, actions and conditions are the same (its resources are added), so grants
+   * of one purpose on many stores stay one statement; any other reuse of a Sid is an error.
+   */
   public addToPolicy(statement: PolicyStatement): void {
-    if (this.statements.some((s) => s.Sid === statement.Sid)) {
-      throw new Error(`role '${this.roleName}' already has a statement with Sid '${statement.Sid}'`);
+    const index = this.statements.findIndex((s) => s.Sid === statement.Sid);
+    if (index >= 0) {
+      const existing = this.statements[index];
+      const same = (a: PolicyStatement, b: PolicyStatement) =>
+        a.Effect === b.Effect && JSON.stringify(a.Action) === JSON.stringify(b.Action) && JSON.stringify(a.Condition) === JSON.stringify(b.Condition);
+      if (!same(existing, statement)) {
+        throw new Error(`role '${this.roleName}' already has a different statement with Sid '${statement.Sid}'`);
+      }
+      const resources = [...new Set([...[existing.Resource ?? []].flat(), ...[statement.Resource ?? []].flat()])];
+      this.statements[index] = { ...existing, Resource: resources };
+      return;
     }
     this.statements.push(statement);
     this.policy ??= new IamRolePolicy(this, "Policy", {

@@ -2,8 +2,7 @@ import { KeyVault } from "@cdktf/provider-azurerm/lib/key-vault";
 import { ManagementLock } from "@cdktf/provider-azurerm/lib/management-lock";
 import { MonitorDiagnosticSetting } from "@cdktf/provider-azurerm/lib/monitor-diagnostic-setting";
 import { PrivateEndpoint } from "@cdktf/provider-azurerm/lib/private-endpoint";
-import type { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
-import { Token } from "cdktf";
+import { type ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { type AzureCustody, principalProblems } from "./custody";
 import type { ILogStore } from "./log-store";
@@ -19,10 +18,11 @@ export interface ICustodyKeyVault {
   /** The object ids that administer (but cannot use) the vault's keys. */
   readonly keyAdministrators: readonly string[];
   /**
-   * The role assignments that let the key administrators create and rotate keys: a key must
-   * depend on them, because the identity applying the plan is one of the administrators.
+   * What a key must wait for: the role assignments that let the key administrators create and
+   * rotate keys (the identity applying the plan is one of them), and the private endpoint and
+   * DNS zone group through which the vault's data plane is reached.
    */
-  readonly keyAdministration: readonly RoleAssignment[];
+  readonly keyAdministration: readonly ITerraformDependable[];
 }
 
 export interface CustodyKeyVaultProps {
@@ -76,7 +76,7 @@ export class CustodyKeyVault extends Construct implements ICustodyKeyVault {
   public readonly vaultId: string;
   public readonly vaultUri: string;
   public readonly keyAdministrators: readonly string[];
-  public readonly keyAdministration: readonly RoleAssignment[];
+  public readonly keyAdministration: readonly ITerraformDependable[];
   public readonly resource: KeyVault;
 
   constructor(scope: Construct, id: string, props: CustodyKeyVaultProps) {
@@ -111,7 +111,7 @@ export class CustodyKeyVault extends Construct implements ICustodyKeyVault {
     this.vaultId = this.resource.id;
     this.vaultUri = this.resource.vaultUri;
 
-    new PrivateEndpoint(this, "Endpoint", {
+    const endpoint = new PrivateEndpoint(this, "Endpoint", {
       name: `${props.vaultName}-pe`,
       resourceGroupName: props.resourceGroupName,
       location: props.location,
@@ -147,13 +147,16 @@ export class CustodyKeyVault extends Construct implements ICustodyKeyVault {
       readsData: false,
     });
     const grants = new Construct(this, "KeyAdministrators");
-    this.keyAdministration = admins.map((principalId) =>
-      assignRole(grants, principalId, {
-        scope: this.resource.id,
-        principalId,
-        role,
-        description: "administer-keys: custody key life cycle without cryptographic use",
-      }),
-    );
+    this.keyAdministration = [
+      ...admins.map((principalId) =>
+        assignRole(grants, principalId, {
+          scope: this.resource.id,
+          principalId,
+          role,
+          description: "administer-keys: custody key life cycle without cryptographic use",
+        }),
+      ),
+      endpoint,
+    ];
   }
 }

@@ -64,9 +64,22 @@ describe("AccessPolicy (aws)", () => {
     }
   });
 
+  test("auditors may read each key's metadata in its key policy, and nothing else of it", () => {
+    for (const key of resources(synth, "aws_kms_key")) {
+      const audit = policyOf(key.policy).Statement.find((s) => s.Sid === "AuditWithoutUse");
+      expect(audit).toMatchObject({
+        Action: ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"],
+        Condition: { ArnEquals: { "aws:PrincipalArn": ["arn:aws:iam::111111111111:role/es-primary-audit"] } },
+      });
+    }
+  });
+
   test("readers read both stores", () => {
     const read = policyOfRole(synth, "es-primary-read");
-    expect(read.map((s) => s.Sid)).toEqual(["Readbrp", "ReadbrpKey", "Readland", "ReadlandKey"]);
+    // One statement per purpose, its resources merged: the policy grows by ARNs, not statements.
+    expect(read.map((s) => s.Sid)).toEqual(["ReadStores", "ReadStoreKeys"]);
+    expect(read[0].Resource).toHaveLength(4);
+    expect(read[1].Resource).toHaveLength(2);
   });
 
   test("fails without stores", () => {

@@ -78,13 +78,17 @@ describe("EncryptedStore (aws)", () => {
     expect(bySid.DenyOutsideCustody.Condition.BoolIfExists).toBeUndefined();
     expect(bySid.DenyUploadsNotSseKms.Condition).toEqual({ StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } });
     expect(bySid.DenyUploadsWithOtherKey.Condition.StringNotEqualsIfExists["s3:x-amz-server-side-encryption-aws-kms-key-id"]).toMatch(/aws_kms_key\.Store_Key/);
+    expect(bySid.DenyUploadsWithoutKeyId.Condition).toEqual({
+      StringEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+      Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "true" },
+    });
     expect(statements.filter((s) => s.Effect === "Allow")).toEqual([]);
   });
 
   test("grantRead gives the role read actions on the bucket and decrypt through S3 on the key", () => {
     const [policy] = resources(synth, "aws_iam_role_policy");
     const statements = policyOf(policy.policy).Statement;
-    expect(statements.map((s) => s.Sid)).toEqual(["Readbrp", "ReadbrpKey"]);
+    expect(statements.map((s) => s.Sid)).toEqual(["ReadStores", "ReadStoreKeys"]);
     expect(statements[0].Action).toContain("s3:GetObjectVersion");
     expect(statements[0].Action).not.toContain("s3:PutObject");
     expect(statements[1]).toMatchObject({ Action: ["kms:Decrypt", "kms:DescribeKey"] });

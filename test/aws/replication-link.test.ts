@@ -48,7 +48,7 @@ describe("ReplicationLink (aws)", () => {
     const role = resources(synth, "aws_iam_role").find((r) => r.name === "es-brp-replication");
     expect(policyOf(role.assume_role_policy).Statement[0]).toMatchObject({
       Principal: { Service: "s3.amazonaws.com" },
-      Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } },
+      Condition: { StringEquals: { "aws:SourceAccount": "111111111111" }, ArnLike: { "aws:SourceArn": expect.stringMatching(/aws_s3_bucket\.Source_\w+\.arn/) } },
     });
     const statements = policyOf(resources(synth, "aws_iam_role_policy")[0].policy).Statement;
     expect(statements.map((s) => s.Sid)).toEqual([
@@ -74,7 +74,8 @@ describe("ReplicationLink (aws)", () => {
     const [source, a, b] = keys.map(grantsFor);
     expect(source.map((s) => s.Action)).toEqual([["kms:Decrypt", "kms:DescribeKey"]]);
     expect(source[0].Condition.StringEquals["kms:ViaService"]).toBe("s3.eu-south-2.amazonaws.com");
-    expect(a.map((s) => s.Action)).toEqual([["kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]]);
+    // kms:Decrypt too: replicas keep S3 Bucket Key encryption, which S3 verifies with the caller's rights.
+    expect(a.map((s) => s.Action)).toEqual([["kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt", "kms:DescribeKey"]]);
     expect(b[0].Condition.StringEquals["kms:ViaService"]).toBe("s3.eu-west-1.amazonaws.com");
   });
 });

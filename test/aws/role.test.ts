@@ -15,6 +15,17 @@ describe("Role (aws)", () => {
     expect(resources(synth, "aws_iam_role_policy")).toHaveLength(0);
   });
 
+  test("statements of one Sid merge their resources when actions and conditions agree", () => {
+    const synth = synthScope((scope) => {
+      const r = new Role(scope, "R", { custody: CUSTODY, roleName: "x", description: "d" });
+      r.addToPolicy({ Sid: "Read", Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::a/*"] });
+      r.addToPolicy({ Sid: "Read", Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::b/*", "arn:aws:s3:::a/*"] });
+    });
+    expect(policyOf(resources(synth, "aws_iam_role_policy")[0].policy).Statement).toEqual([
+      { Sid: "Read", Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::a/*", "arn:aws:s3:::b/*"] },
+    ]);
+  });
+
   test("grants become one inline policy", () => {
     const synth = synthScope((scope) => {
       const r = new Role(scope, "R", { custody: CUSTODY, roleName: "x", description: "d" });
@@ -32,8 +43,8 @@ describe("Role (aws)", () => {
       synthScope((scope) => {
         const r = new Role(scope, "R", { custody: CUSTODY, roleName: "x", description: "d" });
         r.addToPolicy({ Sid: "A", Effect: "Allow", Action: "s3:GetObject", Resource: "*" });
-        r.addToPolicy({ Sid: "A", Effect: "Allow", Action: "s3:GetObject", Resource: "*" });
+        r.addToPolicy({ Sid: "A", Effect: "Deny", Action: "s3:GetObject", Resource: "*" });
       }),
-    ).toThrow("role 'x' already has a statement with Sid 'A'");
+    ).toThrow("role 'x' already has a different statement with Sid 'A'");
   });
 });

@@ -21,10 +21,11 @@ describe("CustodyKey (azure)", () => {
     expect(k.rotation_policy).toEqual({ automatic: { time_after_creation: "P365D" }, expire_after: "P730D", notify_before_expiry: "P30D" });
   });
 
-  test("is created after the key administrators' grants", () => {
+  test("is created after the key administrators' grants and the vault's private endpoint", () => {
     const admins = Object.keys(synth.resource.azurerm_role_assignment).filter((id) => id.startsWith("KeyVault_KeyAdministrators"));
     expect(admins).toHaveLength(3);
-    expect(k.depends_on).toEqual(admins.map((id) => `azurerm_role_assignment.${id}`));
+    const endpoint = Object.keys(synth.resource.azurerm_private_endpoint).find((id) => id.startsWith("KeyVault_Endpoint"));
+    expect(k.depends_on).toEqual([...admins.map((id) => `azurerm_role_assignment.${id}`), `azurerm_private_endpoint.${endpoint}`]);
   });
 
   test("grantEncryptionUse gives an identity wrap/unwrap on this key only", () => {

@@ -106,7 +106,12 @@ describe("the AWS-only example (Japan)", () => {
   });
 
   test("a local backend by default, an encrypted, locked S3 backend when configured", () => {
-    expect(synth("jp-tokyo").terraform.backend).toEqual({ local: { path: "./terraform.jp-embassy-jp-tokyo.tfstate" } });
+    expect(synth("jp-tokyo").terraform.backend).toEqual({ local: { path: join(process.cwd(), "terraform.jp-embassy-jp-tokyo.tfstate") } });
+    // The primary reads each target's outputs from that target's (absolute) state path.
+    expect(Object.values(synth("jp-tokyo").data!.terraform_remote_state).map((r: any) => r.config.path).sort()).toEqual([
+      join(process.cwd(), "terraform.jp-embassy-au-embassy.tfstate"),
+      join(process.cwd(), "terraform.jp-embassy-jp-osaka.tfstate"),
+    ]);
     const s3app = Testing.app();
     const env = { EMBASSY_STATE_BUCKET: "state-bucket", EMBASSY_STATE_REGION: "ap-northeast-1", EMBASSY_STATE_KMS_KEY: "alias/state" };
     const s3stacks = buildEmbassy(s3app, loadTopologyFile(JP), { backend: backendFromEnv(env) });

@@ -31,6 +31,8 @@ export class HardenedBucket extends Construct {
   public readonly resource: S3Bucket;
   public readonly bucketArn: string;
   public readonly bucketName: string;
+  /** The bucket policy: services that deliver into the bucket depend on it. */
+  public readonly policy: S3BucketPolicy;
   private readonly extraStatements: PolicyStatement[] = [];
 
   constructor(scope: Construct, id: string, props: HardenedBucketProps) {
@@ -88,7 +90,7 @@ export class HardenedBucket extends Construct {
         },
       },
     ];
-    new S3BucketPolicy(this, "Policy", {
+    this.policy = new S3BucketPolicy(this, "Policy", {
       bucket: this.resource.bucket,
       policy: Lazy.stringValue({ produce: () => renderPolicy([...base, ...this.extraStatements]) }),
       lifecycle: PROTECT,
