@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { physicalName } from "../private/names";
-import type { AwsCustody } from "./custody";
+import { type AwsCustody, custodiansOf } from "./custody";
 import type { IEncryptedStore } from "./encrypted-store";
 import { AUDIT_ACTIONS, DATA_READ_DENY_ACTIONS, KEY_ADMIN_ACTIONS, OPERATE_ACTIONS } from "./perms";
 import { Role } from "./role";
@@ -22,8 +22,9 @@ export interface AccessPolicyProps {
 export type Purpose = "read" | "write" | "operate" | "administer-keys" | "audit";
 
 /**
- * Least-privilege IAM roles per purpose at one site, each assumable only by the custody
- * administrators:
+ * Least-privilege IAM roles per purpose at one site, each assumable only by custody
+ * administrators: `read` and `write` by the named readers and writers (default: every
+ * administrator), all others only by the custodians (administrators who are neither):
  * - `read`: read and restore every version (decrypt through S3 only);
  * - `write` (primary only): write new versions;
  * - `operate`: see and tune bucket configuration; denied data and decryption;
@@ -39,8 +40,23 @@ export class AccessPolicy extends Construct {
     if (props.stores.length === 0) {
       throw new Error(`stores must list at least one store for access policy '${props.namePrefix}', got none`);
     }
+    // Who may assume what: readers and writers as named (default: every administrator);
+    // everything else only the custodians, who never touch data.
+    const custodians = custodiansOf(props.custody);
+    const trusted: Record<Purpose, readonly string[]> = {
+      read: props.custody.readers ?? props.custody.administrators,
+      write: props.custody.writers ?? props.custody.administrators,
+      operate: custodians,
+      "administer-keys": custodians,
+      audit: custodians,
+    };
     const role = (purpose: Purpose, construct: string, description: string) =>
-      new Role(this, construct, { custody: props.custody, roleName: physicalName([props.namePrefix, purpose], 64), description });
+      new Role(this, construct, {
+        custody: props.custody,
+        roleName: physicalName([props.namePrefix, purpose], 64),
+        description,
+        assumedBy: { AWS: [...trusted[purpose]] },
+      });
     const roles = new Map<Purpose, Role>();
     const reader = role("read", "Reader", "Reads and restores registry copies");
     const operator = role("operate", "Operator", "Operates the site's stores; no data access");

@@ -2,7 +2,7 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Lazy } from "cdktf";
 import { Construct } from "constructs";
-import { type AwsCustody, partitionOf } from "./custody";
+import { type AwsCustody, custodiansOf, partitionOf } from "./custody";
 import { KEY_ADMIN_ACTIONS, KEY_AUDIT_ACTIONS } from "./perms";
 import { accountRoot, type PolicyStatement, renderPolicy } from "./policy-document";
 import type { IRoleRef } from "./role";
@@ -42,7 +42,8 @@ export const KEY_DELETION_WINDOW_DAYS = 30;
 /**
  * A symmetric customer-managed KMS key that only the owning state controls: rotation on,
  * the longest deletion window, `prevent_destroy`, and a key policy that
- * - lets the custody administrators (and granted key-admin roles) administer but not use it,
+ * - lets the custodians (administrators not named as readers or writers) and granted key-admin
+ *   roles administer but not use it,
  * - lets only granted roles use it, only through a named service in the key's region,
  * - denies every principal outside the custody account.
  * There is no statement delegating to IAM (`kms:*` for the account root), so no IAM policy
@@ -61,7 +62,8 @@ export class CustodyKey extends Construct implements ICustodyKey {
     super(scope, id);
     this.custody = props.custody;
     this.region = props.region;
-    this.administrators = [...props.custody.administrators];
+    // Readers and writers never administer keys (separation of duties).
+    this.administrators = custodiansOf(props.custody);
     this.resource = new KmsKey(this, "Resource", {
       description: props.description,
       enableKeyRotation: true,

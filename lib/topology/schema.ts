@@ -33,6 +33,14 @@ export const AwsCustodySchema = z
     administrators: z
       .array(z.string().regex(AWS_PRINCIPAL_ARN, { error: "must be an IAM role or user ARN" }))
       .min(1, { error: "must list at least one administrator" }),
+    readers: z
+      .array(z.string().regex(AWS_PRINCIPAL_ARN, { error: "must be an IAM role or user ARN" }))
+      .optional()
+      .describe("Administrators who may assume the read role at AWS sites; they then do not administer keys. Default: every administrator."),
+    writers: z
+      .array(z.string().regex(AWS_PRINCIPAL_ARN, { error: "must be an IAM role or user ARN" }))
+      .optional()
+      .describe("Administrators who may assume the write role at an AWS primary; they then do not administer keys. Default: every administrator."),
   })
   .describe("The owning state's AWS account and the IAM principals that administer the embassy.");
 

@@ -51,20 +51,26 @@ export function validateTopology(doc: TopologyDocument): ValidationResult {
     }
   });
 
-  // --- Azure data principals are administrators, and someone is left to hold the keys -----
-  const azure = doc.custody.azure;
-  if (azure) {
-    const admins = new Set(azure.administrators.map((a) => a.toLowerCase()));
+  // --- data principals are administrators, and someone is left to hold the keys ----------
+  for (const cloud of ["aws", "azure"] as const) {
+    const custody = doc.custody[cloud];
+    if (!custody) continue;
+    const same = (a: string, b: string) => (cloud === "azure" ? a.toLowerCase() === b.toLowerCase() : a === b);
     for (const list of ["readers", "writers"] as const) {
-      (azure[list] ?? []).forEach((p, i) => {
-        if (!admins.has(p.toLowerCase())) {
-          fail(`custody.azure.${list}[${i}]`, `'${p}' is not in custody.azure.administrators; only the owning state's administrators are ever granted anything`);
+      (custody[list] ?? []).forEach((p, i) => {
+        if (!custody.administrators.some((a) => same(a, p))) {
+          fail(`custody.${cloud}.${list}[${i}]`, `'${p}' is not in custody.${cloud}.administrators; only the owning state's administrators are ever granted anything`);
         }
       });
     }
-    const data = new Set([...(azure.readers ?? []), ...(azure.writers ?? [])].map((p) => p.toLowerCase()));
-    if (data.size > 0 && [...admins].every((a) => data.has(a))) {
-      fail("custody.azure", `every administrator is a reader or writer; at least one must be neither, to administer the keys (separation of duties)`);
+    const data = [...(custody.readers ?? []), ...(custody.writers ?? [])];
+    if (data.length > 0 && custody.administrators.every((a) => data.some((d) => same(a, d)))) {
+      fail(`custody.${cloud}`, `every administrator is a reader or writer; at least one must be neither, to administer the keys (separation of duties)`);
+    }
+    if (cloud === "aws" && custody.readers === undefined && doc.sites.some((s) => s.cloud === "aws")) {
+      warnings.push(
+        "custody.aws.readers is not set: every administrator may assume the read role and also administer keys; name readers to separate data access from key custody",
+      );
     }
   }
 

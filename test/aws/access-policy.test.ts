@@ -82,6 +82,30 @@ describe("AccessPolicy (aws)", () => {
     expect(read[1].Resource).toHaveLength(2);
   });
 
+  test("named readers and writers assume only the data roles; custodians everything else and the keys", () => {
+    const admin = "arn:aws:iam::111111111111:role/embassy-admin";
+    const restore = "arn:aws:iam::111111111111:role/registry-restore";
+    const ingest = "arn:aws:iam::111111111111:role/registry-ingest";
+    const custody = { ...CUSTODY, administrators: [admin, restore, ingest], readers: [restore], writers: [ingest] };
+    const split = synthScope((scope) => {
+      const logBucket = new LogBucket(scope, "Logs", { custody, bucketName: "site-logs" });
+      const store = new EncryptedStore(scope, "brp", { custody, registryId: "brp", bucketName: "site-brp", region: "eu-south-2", retentionDays: 365, logBucket });
+      new AccessPolicy(scope, "Access", { custody, namePrefix: "es-primary", stores: [store], writable: true });
+    });
+    const trust = Object.fromEntries(
+      resources(split, "aws_iam_role").map((r) => [r.name, policyOf(r.assume_role_policy).Statement[0].Principal.AWS]),
+    );
+    expect(trust).toEqual({
+      "es-primary-read": [restore],
+      "es-primary-write": [ingest],
+      "es-primary-operate": [admin],
+      "es-primary-administer-keys": [admin],
+      "es-primary-audit": [admin],
+    });
+    const keyAdmins = policyOf(resources(split, "aws_kms_key")[0].policy).Statement[0].Condition.ArnEquals["aws:PrincipalArn"];
+    expect(keyAdmins).toEqual([admin, "arn:aws:iam::111111111111:role/es-primary-administer-keys"]);
+  });
+
   test("fails without stores", () => {
     expect(() => synthScope((scope) => new AccessPolicy(scope, "A", { custody: CUSTODY, namePrefix: "x", stores: [] }))).toThrow(
       "stores must list at least one store for access policy 'x', got none",

@@ -13,7 +13,25 @@ describe("topology validation", () => {
     expect(t.links[0].mechanism.achievableRpoMinutes).toBe(15);
     expect(t.links[0].registries.map((r) => r.id)).toEqual(["brp", "land"]);
     expect(t.rules).toEqual({ minForeignDistanceKm: 500, minRetentionDays: 30, requireForeignCopy: true });
-    expect(t.warnings).toEqual([]);
+    expect(t.warnings).toEqual([
+      "custody.aws.readers is not set: every administrator may assume the read role and also administer keys; name readers to separate data access from key custody",
+    ]);
+  });
+
+  test("naming AWS readers separates duties and silences the warning; readers must be administrators", () => {
+    const doc = awsDoc();
+    const restore = "arn:aws:iam::111111111111:role/registry-restore";
+    doc.custody.aws.administrators.push(restore);
+    doc.custody.aws.readers = [restore];
+    expect(topologyOf(doc).warnings).toEqual([]);
+    doc.custody.aws.writers = ["arn:aws:iam::111111111111:role/not-an-admin"];
+    expect(problemsOf(doc)).toEqual([
+      "custody.aws.writers[0]: 'arn:aws:iam::111111111111:role/not-an-admin' is not in custody.aws.administrators; only the owning state's administrators are ever granted anything",
+    ]);
+    doc.custody.aws.writers = ["arn:aws:iam::111111111111:role/embassy-admin"];
+    expect(problemsOf(doc)).toEqual([
+      "custody.aws: every administrator is a reader or writer; at least one must be neither, to administer the keys (separation of duties)",
+    ]);
   });
 
   test("fails when a domestic site lies outside the home country", () => {
@@ -196,7 +214,7 @@ describe("topology validation", () => {
       "links: registry 'brp' reaches no foreign site (copied only to 'jp-osaka'); add a link from 'jp-tokyo' to a foreign site (or set rules.requireForeignCopy: false for a domestic-first phase)",
     );
     doc.rules = { requireForeignCopy: false };
-    expect(topologyOf(doc).warnings).toEqual([
+    expect(topologyOf(doc).warnings.filter((w) => w.startsWith("registry"))).toEqual([
       "registry 'brp' reaches no foreign site (copied only to 'jp-osaka'); add a link from 'jp-tokyo' to a foreign site (allowed because rules.requireForeignCopy is false)",
       "registry 'land' reaches no foreign site (copied only to 'jp-osaka'); add a link from 'jp-tokyo' to a foreign site (allowed because rules.requireForeignCopy is false)",
     ]);
