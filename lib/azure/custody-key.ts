@@ -52,7 +52,8 @@ export const ROTATION_MARGIN_DAYS = 28;
 /**
  * An HSM-backed RSA key (`RSA-HSM`) in a custody vault, for wrapping storage encryption keys
  * only (`wrapKey`, `unwrapKey`), with a rotation policy that rotates automatically, sets an
- * expiry on every version and notifies 30 days before expiry, and `prevent_destroy`. It depends
+ * expiry on every rotated version (Key Vault applies `expire_after` to new versions, not to the
+ * first one) and notifies 30 days before expiry, and `prevent_destroy`. It depends
  * on the vault's key-administrator grants, since the identity applying the plan creates it.
  */
 export class CustodyKey extends Construct implements ICustodyKey {

@@ -1,6 +1,7 @@
 import { MonitorDiagnosticSetting } from "@cdktf/provider-azurerm/lib/monitor-diagnostic-setting";
 import { NetworkSecurityGroup } from "@cdktf/provider-azurerm/lib/network-security-group";
 import { NetworkSecurityRule } from "@cdktf/provider-azurerm/lib/network-security-rule";
+import { DataAzurermNetworkWatcher } from "@cdktf/provider-azurerm/lib/data-azurerm-network-watcher";
 import { NetworkWatcherFlowLog } from "@cdktf/provider-azurerm/lib/network-watcher-flow-log";
 import { PrivateDnsZone } from "@cdktf/provider-azurerm/lib/private-dns-zone";
 import { PrivateDnsZoneVirtualNetworkLink } from "@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link";
@@ -163,10 +164,13 @@ export class Network extends Construct implements INetwork {
     this.vaultDnsZoneId = zone("VaultDnsZone", VAULT_PRIVATE_DNS_ZONE);
 
     const watcher = props.networkWatcher ?? { name: `NetworkWatcher_${props.location}`, resourceGroupName: "NetworkWatcherRG" };
+    // Looked up rather than assumed: a subscription that opted out of automatic Network Watchers
+    // fails at plan with "not found", naming the watcher, instead of half-way through an apply.
+    const existing = new DataAzurermNetworkWatcher(this, "NetworkWatcher", { name: watcher.name, resourceGroupName: watcher.resourceGroupName });
     new NetworkWatcherFlowLog(this, "FlowLog", {
       name: `${props.namePrefix}-vnet-flow-log`,
-      networkWatcherName: watcher.name,
-      resourceGroupName: watcher.resourceGroupName,
+      networkWatcherName: existing.name,
+      resourceGroupName: existing.resourceGroupName,
       location: props.location,
       targetResourceId: this.resource.id,
       storageAccountId: props.logStore.flowLogAccountId,

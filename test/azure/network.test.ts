@@ -73,12 +73,15 @@ describe("Network (azure)", () => {
     expect(log).toMatchObject({
       enabled: true,
       version: 2,
-      network_watcher_name: "NetworkWatcher_westeurope",
-      resource_group_name: "NetworkWatcherRG",
+      network_watcher_name: expect.stringMatching(/^\$\{data\.azurerm_network_watcher\.Network_NetworkWatcher_\w+\.name\}$/),
       target_resource_id: expect.stringMatching(/^\$\{azurerm_virtual_network\.Network_\w+\.id\}$/),
       storage_account_id: expect.stringMatching(/^\$\{azurerm_storage_account\.Logs_FlowLogs_\w+\.id\}$/),
       retention_policy: { enabled: true, days: 400 },
     });
+    // The regional watcher is looked up, so a missing one fails the plan, not the apply.
+    expect(Object.values(synth.data!.azurerm_network_watcher)).toEqual([
+      expect.objectContaining({ name: "NetworkWatcher_westeurope", resource_group_name: "NetworkWatcherRG" }),
+    ]);
   });
 
   test("both NSGs send all their logs to the log store's workspace", () => {
@@ -89,11 +92,8 @@ describe("Network (azure)", () => {
 
   test("a given Network Watcher and retention are used", () => {
     const s = network({ networkWatcher: { name: "nw-central", resourceGroupName: "rg-network" }, flowLogRetentionDays: 90 });
-    expect(resources(s, "azurerm_network_watcher_flow_log")[0]).toMatchObject({
-      network_watcher_name: "nw-central",
-      resource_group_name: "rg-network",
-      retention_policy: { enabled: true, days: 90 },
-    });
+    expect(Object.values(s.data!.azurerm_network_watcher)).toEqual([expect.objectContaining({ name: "nw-central", resource_group_name: "rg-network" })]);
+    expect(resources(s, "azurerm_network_watcher_flow_log")[0]).toMatchObject({ retention_policy: { enabled: true, days: 90 } });
   });
 
   test("fails when flow logs would be kept less than 90 days", () => {
