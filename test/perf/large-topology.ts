@@ -13,7 +13,13 @@ export function largeTopology(registries = 20): Record<string, unknown> {
     version: 1,
     name: "us-large",
     home: "US",
-    custody: { aws: { accountId: "222222222222", administrators: ["arn:aws:iam::222222222222:role/embassy-admin"] } },
+    custody: {
+      aws: {
+        accountId: "222222222222",
+        administrators: ["arn:aws:iam::222222222222:role/embassy-admin", "arn:aws:iam::222222222222:role/registry-restore"],
+        readers: ["arn:aws:iam::222222222222:role/registry-restore"],
+      },
+    },
     sites,
     registries: Array.from({ length: registries }, (_, i) => ({ id: `reg-${i}`, title: `Registry ${i}`, rpoMinutes: 15, retentionDays: 365 + i })),
     links: sites.slice(1).map((s) => ({ from: "us-0", to: s.id })),

@@ -11,6 +11,7 @@ import { synthAtomically } from "../../stacks/synth";
 import { Suppressions } from "../../lib/policy/suppressions";
 import type { TerraformResource } from "cdktf";
 import { awsDoc, policyOf, PROJECT_ROOT, resources, type Synth, topologyOf } from "../fixtures";
+import { largeTopology } from "../perf/large-topology";
 
 const ROOT = PROJECT_ROOT;
 const JP = join(ROOT, "stacks", "jp-embassy.yaml");
@@ -197,6 +198,18 @@ describe("the Dutch example (Azure)", () => {
       expect(p.destination_storage_account_id).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-nl-embassy-es-embassy\.outputs\./),
     );
     expect(resources(foreign, "azurerm_storage_object_replication")).toHaveLength(0);
+  });
+});
+
+describe("a large topology (10 sites, 8 registries)", () => {
+  test("synthesizes with every policy rule passing and one replication configuration per registry", () => {
+    const { stacks, synth, manifest } = synthApp(topologyOf(largeTopology(8)));
+    expect(stacks.size).toBe(10);
+    const primary = synth("us-large-us-0");
+    const configs = resources(primary, "aws_s3_bucket_replication_configuration");
+    expect(configs).toHaveLength(8);
+    configs.forEach((c) => expect(c.rule).toHaveLength(9));
+    expect(manifest.stacks["us-large-us-0"].dependencies).toHaveLength(9);
   });
 });
 
