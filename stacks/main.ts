@@ -29,7 +29,9 @@ export function run(env: NodeJS.ProcessEnv = process.env, stdout: Output = proce
     const topology = loadTopologyFile(topologyPath);
     for (const w of topology.warnings) stderr.write(`warning: ${w}\n`);
     const backend = backendFromEnv(env);
-    synthAtomically(outdir, (app) => buildEmbassy(app, topology, { backend }));
+    // The cdktf CLI marks its runs with this variable, and deletes orphaned stack folders itself.
+    const underCli = env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined;
+    synthAtomically(outdir, (app) => buildEmbassy(app, topology, { backend }), { keepOrphanedStacksForCli: underCli });
     stdout.write(`synthesized ${topology.sites.length} site stacks of '${topology.name}' into ${outdir}\n`);
     return 0;
   } catch (e) {

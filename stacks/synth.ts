@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { basename, dirname, resolve } from "node:path";
 import { App } from "cdktf";
@@ -10,7 +10,17 @@ import { POLICY_REPORT_FILE } from "../lib/policy/report";
  * was, and a reader never sees half an output. The policy report of a rejected synth is kept
  * beside the output as `<outdir>.rejected-policy-report.json`.
  */
-export function synthAtomically(outdir: string, build: (app: App) => void): void {
+export interface SynthOptions {
+  /**
+   * Carry stack folders that this synth no longer produces into the new output. The cdktf CLI
+   * lists the stack folders before it runs the app and deletes the orphaned ones afterwards; it
+   * fails when they are already gone, so under the CLI they are left for it to delete.
+   * @default false
+   */
+  readonly keepOrphanedStacksForCli?: boolean;
+}
+
+export function synthAtomically(outdir: string, build: (app: App) => void, options: SynthOptions = {}): void {
   const target = resolve(outdir);
   const staging = mkdtempSync(`${target}.staging-`);
   try {
@@ -28,6 +38,12 @@ export function synthAtomically(outdir: string, build: (app: App) => void): void
     throw e;
   }
   rmSync(`${target}.rejected-policy-report.json`, { force: true });
+  const stacksDir = (root: string) => join(root, "stacks");
+  if (options.keepOrphanedStacksForCli && existsSync(stacksDir(target))) {
+    for (const name of readdirSync(stacksDir(target))) {
+      if (!existsSync(join(stacksDir(staging), name))) cpSync(join(stacksDir(target), name), join(stacksDir(staging), name), { recursive: true });
+    }
+  }
   const previous = `${dirname(target)}/.${basename(target)}.previous-${process.pid}`;
   if (existsSync(target)) renameSync(target, previous);
   renameSync(staging, target);

@@ -72,6 +72,11 @@ export function validateTopology(doc: TopologyDocument): ValidationResult {
         "custody.aws.readers is not set: every administrator may assume the read role and also administer keys; name readers to separate data access from key custody",
       );
     }
+    if (cloud === "aws" && custody.writers === undefined && doc.sites.some((s) => s.cloud === "aws" && s.primary)) {
+      warnings.push(
+        "custody.aws.writers is not set: every administrator may assume the write role at the primary and also administer keys; name writers to separate data access from key custody",
+      );
+    }
   }
 
   // --- exactly one primary, and it is domestic -----------------------------------------

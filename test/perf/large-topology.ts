@@ -18,6 +18,7 @@ export function largeTopology(registries = 20): Record<string, unknown> {
         accountId: "222222222222",
         administrators: ["arn:aws:iam::222222222222:role/embassy-admin", "arn:aws:iam::222222222222:role/registry-restore"],
         readers: ["arn:aws:iam::222222222222:role/registry-restore"],
+        writers: ["arn:aws:iam::222222222222:role/registry-restore"],
       },
     },
     sites,

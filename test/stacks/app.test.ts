@@ -255,6 +255,25 @@ describe("the synth entry point", () => {
     expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(["jp-embassy-au-embassy", "jp-embassy-jp-osaka", "jp-embassy-jp-tokyo"]);
   });
 
+  test("under the cdktf CLI, stacks a topology no longer has are left for the CLI to delete", () => {
+    const outdir = join(mkdtempSync(join(tmpdir(), "embassy-")), "out");
+    const cli = { CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: "true", CDKTF_OUTDIR: outdir };
+    expect(run({ ...cli, EMBASSY_TOPOLOGY: JP }, sink(), sink())).toBe(0);
+    expect(run({ ...cli, EMBASSY_TOPOLOGY: NL }, sink(), sink())).toBe(0);
+    // The CLI lists stack folders before the app runs and removes the orphans after it.
+    expect(readdirSync(join(outdir, "stacks")).sort()).toEqual([
+      "jp-embassy-au-embassy",
+      "jp-embassy-jp-osaka",
+      "jp-embassy-jp-tokyo",
+      "nl-embassy-es-embassy",
+      "nl-embassy-nl-primary",
+    ]);
+    expect(Object.keys(JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")).stacks).sort()).toEqual(["nl-embassy-es-embassy", "nl-embassy-nl-primary"]);
+    // Without the CLI nobody would delete them, so a plain synth leaves only its own stacks.
+    expect(run({ CDKTF_OUTDIR: outdir, EMBASSY_TOPOLOGY: NL }, sink(), sink())).toBe(0);
+    expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(["nl-embassy-es-embassy", "nl-embassy-nl-primary"]);
+  });
+
   test("an invalid topology exits 1, lists every problem on stderr and leaves the previous output untouched", () => {
     const base = mkdtempSync(join(tmpdir(), "embassy-"));
     const outdir = join(base, "out");

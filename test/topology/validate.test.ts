@@ -15,6 +15,7 @@ describe("topology validation", () => {
     expect(t.rules).toEqual({ minForeignDistanceKm: 500, minRetentionDays: 30, requireForeignCopy: true });
     expect(t.warnings).toEqual([
       "custody.aws.readers is not set: every administrator may assume the read role and also administer keys; name readers to separate data access from key custody",
+      "custody.aws.writers is not set: every administrator may assume the write role at the primary and also administer keys; name writers to separate data access from key custody",
     ]);
   });
 
@@ -23,6 +24,7 @@ describe("topology validation", () => {
     const restore = "arn:aws:iam::111111111111:role/registry-restore";
     doc.custody.aws.administrators.push(restore);
     doc.custody.aws.readers = [restore];
+    doc.custody.aws.writers = [restore];
     expect(topologyOf(doc).warnings).toEqual([]);
     doc.custody.aws.writers = ["arn:aws:iam::111111111111:role/not-an-admin"];
     expect(problemsOf(doc)).toEqual([

@@ -1,3 +1,4 @@
+import { DATA_READ_ACTIONS } from "../../azure/perms";
 import { actionMatches } from "./iam";
 import { asString, blocks, strings } from "./json";
 import type { ResourceView, StackView } from "./resource-view";
@@ -12,8 +13,9 @@ export interface RoleDuties {
 
 /** Built-in roles by display name and by their fixed definition id. */
 const BUILT_IN: readonly { readonly name: string; readonly id: string; readonly administersKeys: boolean; readonly readsData: boolean }[] = [
-  { name: "Key Vault Administrator", id: "00482a5a-887f-4fb3-b363-3b7fe8e74483", administersKeys: true, readsData: false },
-  { name: "Key Vault Crypto Officer", id: "14b46e9e-c2b7-41b4-b07b-48a6ebf60603", administersKeys: true, readsData: false },
+  // Both hold keys/* data actions, decrypt and unwrap among them: alone they break separation of duties.
+  { name: "Key Vault Administrator", id: "00482a5a-887f-4fb3-b363-3b7fe8e74483", administersKeys: true, readsData: true },
+  { name: "Key Vault Crypto Officer", id: "14b46e9e-c2b7-41b4-b07b-48a6ebf60603", administersKeys: true, readsData: true },
   { name: "Storage Blob Data Reader", id: "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1", administersKeys: false, readsData: true },
   { name: "Storage Blob Data Contributor", id: "ba92f5b4-2d11-453d-a403-e96b0029c9fe", administersKeys: false, readsData: true },
   { name: "Storage Blob Data Owner", id: "b7e6dc6d-f1e8-4753-8033-0f276bb0955b", administersKeys: false, readsData: true },
@@ -30,11 +32,11 @@ export const KEY_ADMIN_ACTIONS = [
   "Microsoft.KeyVault/vaults/keyrotationpolicies/write",
 ] as const;
 
-/** Actions that read registry data (or hand out the keys to it). */
-export const DATA_READ_ACTIONS = [
-  "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read",
-  "Microsoft.Storage/storageAccounts/listKeys/action",
-] as const;
+/**
+ * Actions that read registry data, or decrypt/unwrap what protects it: the same list the Azure
+ * constructs use (lib/azure/perms.ts), so the rule and the roles can never disagree.
+ */
+export { DATA_READ_ACTIONS };
 
 function dutiesOfDefinition(definition: ResourceView): RoleDuties {
   const permissions = blocks(definition.attributes.permissions);

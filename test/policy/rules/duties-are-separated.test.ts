@@ -61,7 +61,8 @@ describe("EMB-I03 DutiesAreSeparated", () => {
       assign(s, "Reader", { roleDefinitionId: "/providers/Microsoft.Authorization/roleDefinitions/2a2b9908-6ea1-4ae2-8e65-a410df84e7d1" }, ACCOUNT);
     });
     expect(result.problems).toEqual([
-      `principal '${AZURE_ADMIN}' gets 'Key Vault Administrator' here and 'Storage Blob Data Reader' elsewhere: it could both administer keys and read data`,
+      // Key Vault Administrator holds keys/* (decrypt, unwrap): on its own it already breaks the duty split.
+      `principal '${AZURE_ADMIN}' gets 'Key Vault Administrator', which both administers keys and reads data`,
       `principal '${AZURE_ADMIN}' gets 'Storage Blob Data Reader' here and 'Key Vault Administrator' elsewhere: it could both administer keys and read data`,
     ]);
   });
@@ -84,5 +85,12 @@ describe("EMB-I03 DutiesAreSeparated", () => {
       assign(s, "Reader", { roleDefinitionName: "Storage Blob Data Owner" }, ACCOUNT);
     });
     expect(bad.findings.map((f) => f.path)).toEqual(["site/KeyAdmin", "site/Reader"]);
+  });
+
+  test("the rule counts decrypt and unwrap as reading data, from the constructs' own list", () => {
+    const rule = require("../../../lib/policy/private/azure-roles") as typeof import("../../../lib/policy/private/azure-roles");
+    const perms = require("../../../lib/azure/perms") as typeof import("../../../lib/azure/perms");
+    expect(rule.DATA_READ_ACTIONS).toBe(perms.DATA_READ_ACTIONS);
+    expect(rule.DATA_READ_ACTIONS).toEqual(expect.arrayContaining(["Microsoft.KeyVault/vaults/keys/decrypt/action", "Microsoft.KeyVault/vaults/keys/unwrap/action"]));
   });
 });
