@@ -4,7 +4,17 @@ import { LineCounter, parseDocument, isNode } from "yaml";
 import type { z } from "zod";
 import type { Topology } from "./model";
 import { TopologyError, type TopologyProblem } from "./problems";
-import { type TopologyDocument, TopologySchema } from "./schema";
+import { distance } from "fastest-levenshtein";
+import {
+  AwsCustodySchema,
+  AzureCustodySchema,
+  LinkSchema,
+  RegistrySchema,
+  RulesSchema,
+  SiteSchema,
+  type TopologyDocument,
+  TopologySchema,
+} from "./schema";
 import { validateTopology } from "./validate";
 
 /**
@@ -53,41 +63,94 @@ export function parseTopology(
   lineOf: (path: readonly PropertyKey[]) => number | undefined = () => undefined,
 ): Topology {
   const shape = TopologySchema.safeParse(data, { reportInput: true });
-  const shapeProblems = shape.success ? [] : shape.error.issues.map((issue) => shapeProblem(issue, data, lineOf));
-  // Unknown keys alone do not stop the semantic rules: they run on the document without those
-  // keys, so an author sees a typo and, say, an overlapping CIDR in one pass.
-  const document = shape.success ? shape.data : withoutUnknownKeys(data, shape.error.issues);
-  if (!document) throw new TopologyError(source, shapeProblems);
+  if (shape.success) return checkSemantics(shape.data, [], source, lineOf);
+  // An unknown key close to a missing one is a typo: reported once, with the likely key, and
+  // read as that key. Unknown keys alone do not stop the semantic rules either, so an author
+  // sees a typo and, say, an overlapping CIDR in one pass.
+  const repair = repairKeys(data, shape.error.issues);
+  const issues = shape.error.issues.filter((i) => !repair.explains(i));
+  const shapeProblems = issues.map((issue) => shapeProblem(issue, data, lineOf, repair.suggestions));
+  const retry = issues.every((i) => i.code === "unrecognized_keys") ? TopologySchema.safeParse(repair.data) : undefined;
+  if (!retry?.success) throw new TopologyError(source, shapeProblems);
+  return checkSemantics(retry.data, shapeProblems, source, lineOf);
+}
+
+function checkSemantics(
+  document: TopologyDocument,
+  shapeProblems: readonly TopologyProblem[],
+  source: string,
+  lineOf: (path: readonly PropertyKey[]) => number | undefined,
+): Topology {
   const result = validateTopology(document);
   const problems = [...shapeProblems, ...(result.ok ? [] : result.problems.map((p) => ({ ...p, line: lineOf(pathKeys(p.path)) })))];
   if (!result.ok || problems.length > 0) throw new TopologyError(source, problems);
   return result.topology;
 }
 
-/** The shape-valid document once unknown keys are removed, if unknown keys were the only issue. */
-function withoutUnknownKeys(data: unknown, issues: readonly z.core.$ZodIssue[]): TopologyDocument | undefined {
-  if (!issues.every((i) => i.code === "unrecognized_keys")) return undefined;
+/** The keys each object of the contract allows, by its path without list indices. */
+const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
+  "": Object.keys(TopologySchema.shape),
+  custody: Object.keys(TopologySchema.shape.custody.shape),
+  "custody.aws": Object.keys(AwsCustodySchema.shape),
+  "custody.azure": Object.keys(AzureCustodySchema.shape),
+  rules: Object.keys(RulesSchema.shape),
+  sites: Object.keys(SiteSchema.shape),
+  registries: Object.keys(RegistrySchema.shape),
+  links: Object.keys(LinkSchema.shape),
+};
+
+interface KeyRepair {
+  /** The document with unknown keys removed, or renamed where they are typos of a missing key. */
+  readonly data: unknown;
+  /** Unknown key (by its path) -> the allowed key it most likely means. */
+  readonly suggestions: ReadonlyMap<string, string>;
+  /** Whether an issue is only the other half of a typo (the "required" key that was misspelt). */
+  explains(issue: z.core.$ZodIssue): boolean;
+}
+
+function repairKeys(data: unknown, issues: readonly z.core.$ZodIssue[]): KeyRepair {
   const copy = structuredClone(data) as Record<PropertyKey, unknown>;
+  const suggestions = new Map<string, string>();
+  const renamed = new Set<string>();
   for (const issue of issues) {
     if (issue.code !== "unrecognized_keys") continue;
     const parent = issue.path.reduce<unknown>((node, key) => (node as Record<PropertyKey, unknown>)?.[key], copy) as Record<string, unknown> | undefined;
-    for (const key of issue.keys) if (parent) delete parent[key];
+    if (!parent) continue;
+    const known = KNOWN_KEYS[issue.path.filter((k) => typeof k === "string").join(".")] ?? [];
+    for (const key of issue.keys) {
+      const near = known.map((k) => ({ k, d: distance(k.toLowerCase(), key.toLowerCase()) })).sort((a, b) => a.d - b.d)[0];
+      if (near && near.d <= Math.max(2, Math.floor(near.k.length / 4))) {
+        suggestions.set(formatPath([...issue.path, key]), near.k);
+        if (!(near.k in parent)) {
+          parent[near.k] = parent[key];
+          renamed.add(formatPath([...issue.path, near.k]));
+        }
+      }
+      delete parent[key];
+    }
   }
-  const retry = TopologySchema.safeParse(copy);
-  return retry.success ? retry.data : undefined;
+  return {
+    data: copy,
+    suggestions,
+    explains: (issue) => issue.code !== "unrecognized_keys" && issue.input === undefined && renamed.has(formatPath(issue.path)),
+  };
 }
 
 function shapeProblem(
   issue: z.core.$ZodIssue,
   data: unknown,
   lineOf: (path: readonly PropertyKey[]) => number | undefined,
+  suggestions: ReadonlyMap<string, string>,
 ): TopologyProblem {
   const path = issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0]] : issue.path;
   const where = describePath(issue.path, data);
   let message: string;
   if (issue.code === "unrecognized_keys") {
-    const keys = issue.keys.map((k) => `'${k}'`).join(", ");
-    message = `${where}unknown key${issue.keys.length > 1 ? "s" : ""} ${keys} (a typo? unknown keys are not ignored)`;
+    const keys = issue.keys.map((k) => {
+      const near = suggestions.get(formatPath([...issue.path, k]));
+      return near ? `'${k}' (did you mean '${near}'?)` : `'${k}'`;
+    });
+    message = `${where}unknown key${issue.keys.length > 1 ? "s" : ""} ${keys.join(", ")}: unknown keys are not ignored`;
   } else if (issue.input === undefined) {
     message = `${where}is required`;
   } else {

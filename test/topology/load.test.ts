@@ -55,10 +55,10 @@ describe("topology loading", () => {
   test("fails on unknown keys, naming the key and the line", () => {
     const err = errorOf(() => parseTopologyText(VALID_YAML.replace("retentionDays: 365", "retentionDays: 365, retentionDayz: 3"), "t.yaml"));
     expect(err.problems).toEqual([
-      { path: "registries[0]", line: 10, message: "registry 'brp': unknown key 'retentionDayz' (a typo? unknown keys are not ignored)" },
+      { path: "registries[0]", line: 10, message: "registry 'brp': unknown key 'retentionDayz' (did you mean 'retentionDays'?): unknown keys are not ignored" },
     ]);
     expect(err.message).toBe(
-      "topology t.yaml has 1 problem:\n  - registries[0] (line 10): registry 'brp': unknown key 'retentionDayz' (a typo? unknown keys are not ignored)",
+      "topology t.yaml has 1 problem:\n  - registries[0] (line 10): registry 'brp': unknown key 'retentionDayz' (did you mean 'retentionDays'?): unknown keys are not ignored",
     );
   });
 
@@ -69,9 +69,23 @@ describe("topology loading", () => {
     doc.sites[1].cidr = "10.10.0.0/16";
     const messages = errorOf(() => parseTopologyText(JSON.stringify(doc, null, 2))).problems.map((p) => `${p.path}: ${p.message}`);
     expect(messages).toEqual([
-      "registries[0]: registry 'brp': unknown key 'owner' (a typo? unknown keys are not ignored)",
+      "registries[0]: registry 'brp': unknown key 'owner': unknown keys are not ignored",
       "sites[1].cidr: sites 'es-primary' (10.10.0.0/16) and 'se-embassy' (10.10.0.0/16) have overlapping CIDRs",
       "registries[0].retentionDays: retentionDays must be at least 30 (rules.minRetentionDays), got 7 for registry 'brp'",
+    ]);
+  });
+
+  test("a misspelt key is reported once, with the key it likely means, and read as that key", () => {
+    const doc = awsDoc();
+    doc.registries[0].retentionDay = doc.registries[0].retentionDays;
+    delete doc.registries[0].retentionDays;
+    doc.registries[1].retentionDays = 7;
+    doc.sites[1].cidr = "10.10.0.0/16";
+    const messages = errorOf(() => parseTopologyText(JSON.stringify(doc, null, 2))).problems.map((p) => `${p.path}: ${p.message}`);
+    expect(messages).toEqual([
+      "registries[0]: registry 'brp': unknown key 'retentionDay' (did you mean 'retentionDays'?): unknown keys are not ignored",
+      "sites[1].cidr: sites 'es-primary' (10.10.0.0/16) and 'se-embassy' (10.10.0.0/16) have overlapping CIDRs",
+      "registries[1].retentionDays: retentionDays must be at least 30 (rules.minRetentionDays), got 7 for registry 'land'",
     ]);
   });
 
