@@ -37,6 +37,12 @@ export interface RuleSummary {
   readonly level: RuleLevel;
   readonly description: string;
   readonly fix: string;
+  /**
+   * Whether anything in the app was of a kind the rule checks. A rule with nothing to check
+   * passes vacuously (e.g. S3 replication rules in an Azure-only embassy): read `false` as
+   * "not applicable here", never as "verified".
+   */
+  readonly applicable: boolean;
   /** Resources (or registries) the rule applied to. */
   readonly checked: number;
   readonly compliant: number;
@@ -59,6 +65,8 @@ export interface PolicyReport {
   /** True when no unsuppressed error finding exists. */
   readonly passed: boolean;
   readonly summary: { readonly errors: number; readonly warnings: number; readonly suppressed: number };
+  /** The stacks the pack checked. */
+  readonly stacks: readonly string[];
   readonly rules: readonly RuleSummary[];
   /** Sorted by stack, path and rule id, so two reports diff cleanly. */
   readonly findings: readonly PolicyFinding[];
@@ -86,7 +94,7 @@ export function policyReport(scope: IConstruct): PolicyReport {
       compliant += c?.compliant ?? 0;
     }
     const own = findings.filter((f) => f.ruleId === r.id);
-    return { ...r, checked, compliant, nonCompliant: own.length, suppressed: own.filter((f) => f.suppressed).length };
+    return { ...r, applicable: checked > 0, checked, compliant, nonCompliant: own.length, suppressed: own.filter((f) => f.suppressed).length };
   });
   const suppressions = allSuppressions(app).map((s) => ({
     ...s,
@@ -98,6 +106,7 @@ export function policyReport(scope: IConstruct): PolicyReport {
     version: 1,
     passed: errors === 0,
     summary: { errors, warnings: open.filter((f) => f.level === "warning").length, suppressed: findings.length - open.length },
+    stacks: [...ledger.evaluations.keys()].filter((k) => k.startsWith("stack:")).map((k) => k.slice("stack:".length)).sort(byText),
     rules,
     findings,
     suppressions,

@@ -320,6 +320,19 @@ describe("the policy pack in every synth", () => {
     expect(report).toMatchObject({ passed: true, summary: { errors: 0, warnings: 0, suppressed: 0 }, suppressions: [] });
     expect(report.rules.map((r: any) => r.id)).toEqual(expect.arrayContaining(["EMB-S01", "EMB-S02", "EMB-R01", "EMB-I03", "EMB-T01"]));
     expect(report.rules.find((r: any) => r.id === "EMB-S02").checked).toBeGreaterThan(0);
+    expect(report.stacks).toEqual(["jp-embassy-au-embassy", "jp-embassy-jp-osaka", "jp-embassy-jp-tokyo"]);
+    expect(report.rules.filter((r: any) => !r.applicable)).toEqual([]);
+  });
+
+  test("rules with nothing to check say so instead of passing silently", () => {
+    const outdir = join(mkdtempSync(join(tmpdir(), "embassy-")), "out");
+    expect(run({ EMBASSY_TOPOLOGY: NL, CDKTF_OUTDIR: outdir }, sink(), sink())).toBe(0);
+    const report = JSON.parse(readFileSync(join(outdir, "policy-report.json"), "utf8"));
+    // S3 replication rules have nothing to check in an Azure-only embassy.
+    expect(report.rules.filter((r: any) => !r.applicable).map((r: any) => [r.id, r.checked])).toEqual([
+      ["EMB-R01", 0],
+      ["EMB-R02", 0],
+    ]);
   });
 
   test("a weakened store fails synth with its rule id and leaves the previous output untouched", () => {

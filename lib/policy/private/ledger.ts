@@ -9,7 +9,7 @@ export interface Evaluation {
 }
 
 /** A rule as the pack that ran it described it (for the report's rule list). */
-export type RuleDescription = Omit<RuleSummary, "checked" | "compliant" | "nonCompliant" | "suppressed">;
+export type RuleDescription = Omit<RuleSummary, "applicable" | "checked" | "compliant" | "nonCompliant" | "suppressed">;
 
 /** Everything the embassy packs found in one app, kept on the App between stack synths. */
 export class Ledger {
