@@ -23,7 +23,8 @@ export interface Output {
 export function run(env: NodeJS.ProcessEnv = process.env, stdout: Output = process.stdout, stderr: Output = process.stderr): number {
   // stacks/ from sources, dist/stacks/ when compiled: the root is where package.json is.
   const root = existsSync(resolve(__dirname, "..", "package.json")) ? resolve(__dirname, "..") : resolve(__dirname, "..", "..");
-  const topologyPath = env.EMBASSY_TOPOLOGY || resolve(root, DEFAULT_TOPOLOGY);
+  // A relative path means relative to where the user typed the command (npm run moves to the root).
+  const topologyPath = env.EMBASSY_TOPOLOGY ? resolve(env.INIT_CWD ?? process.cwd(), env.EMBASSY_TOPOLOGY) : resolve(root, DEFAULT_TOPOLOGY);
   const outdir = env.CDKTF_OUTDIR || "cdktf.out";
   try {
     const topology = loadTopologyFile(topologyPath);

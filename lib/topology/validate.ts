@@ -9,6 +9,9 @@ import type { LinkDocument, TopologyDocument } from "./schema";
 const MIN_PREFIX = 16;
 const MAX_PREFIX = 24;
 
+/** AWS GovCloud, China and ISO regions: real, but in partitions this library does not serve. */
+const UNSUPPORTED_REGION = /^(us-gov-|cn-|us-iso|us-isob-|eu-isoe-|us-isof-)/;
+
 /** Partitions whose endpoints, ARNs and service principals the constructs build for. */
 const BUILDABLE_PARTITIONS: readonly string[] = ["aws", "azure"];
 
@@ -33,7 +36,9 @@ export function validateTopology(doc: TopologyDocument): ValidationResult {
       fail(`${path}.id`, `site id '${s.id}' is used more than once`);
     }
     const regionInfo = findRegion(s.cloud, s.region);
-    if (!regionInfo) {
+    if (!regionInfo && UNSUPPORTED_REGION.test(s.region)) {
+      fail(`${path}.region`, `site '${s.id}': '${s.region}' is in an isolated partition (GovCloud, China or ISO), which this library does not support`);
+    } else if (!regionInfo) {
       const near = suggestRegions(s.cloud, s.region);
       const hint = near.length > 0 ? `; did you mean ${near.map((n) => `'${n}'`).join(", ")}?` : "";
       fail(`${path}.region`, `site '${s.id}': '${s.region}' is not a known ${s.cloud} region${hint}`);
@@ -215,7 +220,7 @@ export function validateTopology(doc: TopologyDocument): ValidationResult {
       if (choice.mechanism.achievableRpoMinutes > r.rpoMinutes) {
         fail(
           path,
-          `${name} (${choice.mechanism.name}) achieves an RPO of ${choice.mechanism.achievableRpoMinutes} minutes, but registry '${r.id}' requires rpoMinutes ${r.rpoMinutes}`,
+          `${name} (${choice.mechanism.name}) achieves an RPO of ${choice.mechanism.achievableRpoMinutes} minutes, but registry '${r.id}' requires rpoMinutes ${r.rpoMinutes}; raise its rpoMinutes to at least ${choice.mechanism.achievableRpoMinutes} or carry it on a faster link`,
         );
       }
     }

@@ -38,7 +38,7 @@ describe("Azure object replication mechanism", () => {
 
   test("fails when a registry needs a fresher copy than object replication can promise", () => {
     expect(problemsOf(doc(15))).toEqual([
-      "links[0]: link 'nl-primary -> se-embassy' (azure-object-replication) achieves an RPO of 1440 minutes, but registry 'brp' requires rpoMinutes 15",
+      "links[0]: link 'nl-primary -> se-embassy' (azure-object-replication) achieves an RPO of 1440 minutes, but registry 'brp' requires rpoMinutes 15; raise its rpoMinutes to at least 1440 or carry it on a faster link",
     ]);
   });
 

@@ -2,7 +2,9 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App, Testing } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { App, TerraformStack, Testing } from "cdktf";
+import * as lib from "../../lib";
 import { loadTopologyFile } from "../../lib/topology/load";
 import { backendFromEnv } from "../../stacks/backend";
 import { buildEmbassy } from "../../stacks/embassy";
@@ -364,3 +366,21 @@ describe("the policy pack in every synth", () => {
   });
 });
 
+describe("the constructs on their own, as in the README", () => {
+  test("a store with its log bucket and roles in a plain app passes the pack", () => {
+    const outdir = join(mkdtempSync(join(tmpdir(), "embassy-")), "out");
+    const app = new App({ outdir });
+    const stack = new TerraformStack(app, "registry-copy");
+    new AwsProvider(stack, "aws", { region: "eu-central-1", allowedAccountIds: ["111111111111"] });
+    const custody = { accountId: "111111111111", administrators: ["arn:aws:iam::111111111111:role/embassy-admin"] };
+    const logBucket = new lib.aws.LogBucket(stack, "Logs", { custody, bucketName: "my-site-logs-111111111111" });
+    const store = new lib.aws.EncryptedStore(stack, "Population", {
+      custody, registryId: "population", bucketName: "my-site-population-111111111111", region: "eu-central-1", retentionDays: 365, logBucket,
+    });
+    new lib.aws.AccessPolicy(stack, "Access", { custody, namePrefix: "my-site", stores: [store] });
+    lib.applyEmbassyPack(app, { custody: { awsAccountId: custody.accountId }, minRetentionDays: 30 });
+    app.synth();
+    const report = JSON.parse(readFileSync(join(outdir, "policy-report.json"), "utf8"));
+    expect(report).toMatchObject({ passed: true, summary: { errors: 0 }, stacks: ["registry-copy"] });
+  });
+});

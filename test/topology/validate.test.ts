@@ -88,6 +88,14 @@ describe("topology validation", () => {
     expect(problemsOf(doc)).toContainEqual(expect.stringMatching(/^sites\[1\]\.region: site 'se-embassy': 'eu-nort-1' is not a known aws region; did you mean 'eu-north-1'/));
   });
 
+  test("says GovCloud and China regions are unsupported, not unknown", () => {
+    const doc = awsDoc();
+    doc.sites[1].region = "cn-north-1";
+    expect(problemsOf(doc)).toContain(
+      "sites[1].region: site 'se-embassy': 'cn-north-1' is in an isolated partition (GovCloud, China or ISO), which this library does not support",
+    );
+  });
+
   test("fails on overlapping, public, oddly sized or misaligned CIDRs", () => {
     const doc = awsDoc();
     doc.sites[1].cidr = "10.10.128.0/17";
@@ -160,7 +168,7 @@ describe("topology validation", () => {
     const doc = awsDoc();
     doc.registries[0].rpoMinutes = 5;
     expect(problemsOf(doc)).toEqual([
-      "links[0]: link 'es-primary -> se-embassy' (s3-replication-rtc) achieves an RPO of 15 minutes, but registry 'brp' requires rpoMinutes 5",
+      "links[0]: link 'es-primary -> se-embassy' (s3-replication-rtc) achieves an RPO of 15 minutes, but registry 'brp' requires rpoMinutes 5; raise its rpoMinutes to at least 15 or carry it on a faster link",
     ]);
   });
 
