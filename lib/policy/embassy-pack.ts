@@ -17,6 +17,7 @@ import { RegistriesReachForeignSite } from "./rules/registries-reach-foreign-sit
 import { ReplicationExcludesDeletes } from "./rules/replication-excludes-deletes";
 import { ReplicationHasTimeGuarantee } from "./rules/replication-has-time-guarantee";
 import { ResourceBlocksPublicAccess } from "./rules/resource-blocks-public-access";
+import { RolePolicyFitsIamLimit } from "./rules/role-policy-fits-iam-limit";
 import { StatefulResourceIsRetained } from "./rules/stateful-resource-is-retained";
 import { StoreEncryptedWithCustodyKey } from "./rules/store-encrypted-with-custody-key";
 import { StoreHasAccessLogging } from "./rules/store-has-access-logging";
@@ -53,6 +54,7 @@ export const EMBASSY_RULES: readonly PackRule[] = [
   { id: "EMB-I01", rule: PolicyGrantsNoWildcardAdmin, level: "error", fix: "grant named actions on named resources (see lib/aws/perms.ts); never '*' or 'service:*' on '*'" },
   { id: "EMB-I02", rule: PrincipalsWithinCustody, level: "error", fix: "grant only principals of the custody account or identities of this app; pin '*' with an aws:PrincipalAccount condition; assign Azure roles below subscription scope to custody administrators or managed identities" },
   { id: "EMB-I03", rule: DutiesAreSeparated, level: "error", fix: "split key administration and data reading into separate roles, or deny the data actions to the key administrator" },
+  { id: "EMB-I04", rule: RolePolicyFitsIamLimit, level: "error", fix: "split the role's grants (fewer stores per site, or separate roles per registry group) until each inline policy fits" },
   { id: "EMB-N01", rule: NetworkHasNoInternetIngress, level: "error", fix: "remove internet and NAT gateways and public IPs; admit only private address space in security groups, ACLs and NSGs; leave default security groups empty" },
   { id: "EMB-N02", rule: NetworkHasFlowLogs, level: "warning", fix: "add a flow log for the network (aws_flow_log with vpc_id; an Azure virtual network flow log)" },
   { id: "EMB-T01", rule: RegistriesReachForeignSite, level: "error", fix: "add a link from the primary to a foreign site at least rules.minForeignDistanceKm from every domestic site" },
