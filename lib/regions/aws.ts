@@ -16,31 +16,13 @@
  * Keep the list sorted by name (plain string order), one region per line.
  */
 import type { Region } from "./catalogue";
-import { defineRegion } from "./jurisdictions";
+import { regionFactory } from "./jurisdictions";
 
 /** A region of the AWS commercial partition ("aws"). */
-function aws(
-  name: string,
-  displayName: string,
-  city: string,
-  country: string,
-  latitude: number,
-  longitude: number,
-): Region {
-  return defineRegion({ cloud: "aws", partition: "aws", name, displayName, city, country, latitude, longitude });
-}
+const aws = regionFactory("aws", "aws");
 
 /** A region of the AWS European Sovereign Cloud partition ("aws-eusc"). */
-function eusc(
-  name: string,
-  displayName: string,
-  city: string,
-  country: string,
-  latitude: number,
-  longitude: number,
-): Region {
-  return defineRegion({ cloud: "aws", partition: "aws-eusc", name, displayName, city, country, latitude, longitude });
-}
+const eusc = regionFactory("aws", "aws-eusc");
 
 /** All AWS regions known to the catalogue, sorted by name. */
 export const AWS_REGIONS: readonly Region[] = Object.freeze([

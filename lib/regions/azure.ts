@@ -21,19 +21,10 @@
  * Keep the list sorted by name (plain string order), one region per line.
  */
 import type { Region } from "./catalogue";
-import { defineRegion } from "./jurisdictions";
+import { regionFactory } from "./jurisdictions";
 
 /** A region of the Azure public cloud. */
-function az(
-  name: string,
-  displayName: string,
-  city: string,
-  country: string,
-  latitude: number,
-  longitude: number,
-): Region {
-  return defineRegion({ cloud: "azure", partition: "azure", name, displayName, city, country, latitude, longitude });
-}
+const az = regionFactory("azure", "azure");
 
 /** All Azure public-cloud regions known to the catalogue, sorted by name. */
 export const AZURE_REGIONS: readonly Region[] = Object.freeze([

@@ -80,3 +80,9 @@ export function defineRegion(spec: RegionSpec): Region {
     operatorJurisdiction: operatorJurisdictionOf(spec.partition),
   });
 }
+
+/** A compact constructor of the regions of one cloud partition, for the data files. */
+export function regionFactory(cloud: Region["cloud"], partition: string) {
+  return (name: string, displayName: string, city: string, country: string, latitude: number, longitude: number): Region =>
+    defineRegion({ cloud, partition, name, displayName, city, country, latitude, longitude });
+}
