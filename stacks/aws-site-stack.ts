@@ -74,6 +74,8 @@ export class AwsSiteStack extends TerraformStack {
         namePrefix: this.namePrefix,
         stores: [...stores.values()],
         writable: site.primary,
+        // Every bucket of this site is named `<topology>-<site>-...` (physicalName keeps the head).
+        bucketNamePrefix: `${this.namePrefix}-`,
       });
       for (const [purpose, role] of access.roles) {
         new TerraformOutput(this, `role-${purpose}`, { value: role.roleArn, description: `Role for '${purpose}' at ${site.id}` });

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { physicalName } from "../private/names";
-import { type AwsCustody, custodiansOf } from "./custody";
+import { type AwsCustody, custodiansOf, partitionOf } from "./custody";
 import type { IEncryptedStore } from "./encrypted-store";
 import { AUDIT_ACTIONS, DATA_READ_DENY_ACTIONS, KEY_ADMIN_ACTIONS, OPERATE_ACTIONS } from "./perms";
 import { Role } from "./role";
@@ -16,6 +16,14 @@ export interface AccessPolicyProps {
    * @default false
    */
   readonly writable?: boolean;
+  /**
+   * A prefix every store's bucket name starts with. When given, the roles that never touch data
+   * (operate, administer keys, audit) are granted on the prefix and on the region's keys rather
+   * than on each store, so their policies stay one size however many registries the site holds
+   * (key policies still decide who may do what with each key). Data roles always list stores.
+   * @default - every store's bucket and key is listed
+   */
+  readonly bucketNamePrefix?: string;
 }
 
 /** The purposes a person or system can act for at a site. Replication has its own role (ReplicationLink). */
@@ -64,9 +72,18 @@ export class AccessPolicy extends Construct {
     const auditor = role("audit", "Auditor", "Reads configurations and policies; no data access");
     roles.set("read", reader).set("operate", operator).set("administer-keys", keyAdmin).set("audit", auditor);
 
-    const buckets = props.stores.map((s) => s.bucketArn);
-    const objects = props.stores.map((s) => `${s.bucketArn}/*`);
-    const keys = props.stores.map((s) => s.key.keyArn);
+    const regions = [...new Set(props.stores.map((s) => s.region))];
+    if (props.bucketNamePrefix !== undefined && (regions.length !== 1 || !/^[a-z0-9][a-z0-9-]{2,}$/.test(props.bucketNamePrefix))) {
+      throw new Error(
+        `bucketNamePrefix needs stores of one region and a prefix of 3+ characters of [a-z0-9-], got '${props.bucketNamePrefix}' for stores in ${regions.join(", ")}`,
+      );
+    }
+    const partition = partitionOf(props.custody);
+    const buckets = props.bucketNamePrefix ? [`arn:${partition}:s3:::${props.bucketNamePrefix}*`] : props.stores.map((s) => s.bucketArn);
+    const objects = buckets.map((b) => `${b}/*`);
+    const keys = props.bucketNamePrefix
+      ? [`arn:${partition}:kms:${regions[0]}:${props.custody.accountId}:key/*`]
+      : props.stores.map((s) => s.key.keyArn);
 
     for (const store of props.stores) {
       store.grantRead(reader);

@@ -106,6 +106,25 @@ describe("AccessPolicy (aws)", () => {
     expect(keyAdmins).toEqual([admin, "arn:aws:iam::111111111111:role/es-primary-administer-keys"]);
   });
 
+  test("with a bucket name prefix, non-data roles stay one size; data roles still list each store", () => {
+    const withPrefix = (count: number) =>
+      synthScope((scope) => {
+        const logBucket = new LogBucket(scope, "Logs", { custody: CUSTODY, bucketName: "site-logs" });
+        const stores = Array.from({ length: count }, (_, i) =>
+          new EncryptedStore(scope, `s${i}`, { custody: CUSTODY, registryId: `r${i}`, bucketName: `es-primary-r${i}`, region: "eu-south-2", retentionDays: 365, logBucket }),
+        );
+        new AccessPolicy(scope, "Access", { custody: CUSTODY, namePrefix: "es-primary", stores, bucketNamePrefix: "es-primary-" });
+      });
+    const sizes = (synth: any) => Object.fromEntries(resources(synth, "aws_iam_role_policy").map((p) => [p.name, p.policy.length]));
+    const [two, five] = [sizes(withPrefix(2)), sizes(withPrefix(5))];
+    for (const name of ["es-primary-operate-policy", "es-primary-audit-policy", "es-primary-administer-keys-policy"]) expect(five[name]).toBe(two[name]);
+    expect(five["es-primary-read-policy"]).toBeGreaterThan(two["es-primary-read-policy"]);
+    const audit = policyOf(resources(withPrefix(2), "aws_iam_role_policy").find((p) => p.name === "es-primary-audit-policy").policy).Statement;
+    expect(audit.find((s) => s.Sid === "AuditStores").Resource).toEqual(["arn:aws:s3:::es-primary-*"]);
+    expect(audit.find((s) => s.Sid === "AuditKeys").Resource).toEqual(["arn:aws:kms:eu-south-2:111111111111:key/*"]);
+    expect(audit.find((s) => s.Sid === "DenyDataAccess").Resource).toEqual(["arn:aws:s3:::es-primary-*/*", "arn:aws:kms:eu-south-2:111111111111:key/*"]);
+  });
+
   test("fails without stores", () => {
     expect(() => synthScope((scope) => new AccessPolicy(scope, "A", { custody: CUSTODY, namePrefix: "x", stores: [] }))).toThrow(
       "stores must list at least one store for access policy 'x', got none",
