@@ -1,6 +1,7 @@
 export * as aws from "./aws";
 export * as azure from "./azure";
 export * from "./regions/catalogue";
+export * from "./topology/holdings";
 export * from "./topology/load";
 export * from "./topology/mechanisms";
 export * from "./topology/model";

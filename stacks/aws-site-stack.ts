@@ -8,7 +8,8 @@ import { LogBucket } from "../lib/aws/log-bucket";
 import { Network } from "../lib/aws/network";
 import { ReplicationLink } from "../lib/aws/replication-link";
 import { physicalName } from "../lib/private/names";
-import type { Registry, Site, Topology } from "../lib/topology/model";
+import { registriesAt } from "../lib/topology/holdings";
+import type { Site, Topology } from "../lib/topology/model";
 import { applyBackend, type BackendConfig } from "./backend";
 
 export interface AwsSiteStackProps {
@@ -104,11 +105,4 @@ export class AwsSiteStack extends TerraformStack {
     }
     link.replicateTo(destination);
   }
-}
-
-/** The registries a site holds: all at the primary, the carried ones at a target. */
-export function registriesAt(topology: Topology, site: Site): Registry[] {
-  if (site.primary) return [...topology.registries];
-  const carried = new Set(topology.links.filter((l) => l.to.id === site.id).flatMap((l) => l.registries.map((r) => r.id)));
-  return topology.registries.filter((r) => carried.has(r.id));
 }

@@ -11,7 +11,7 @@ import { Network } from "../lib/azure/network";
 import { globalAlphanumericName } from "../lib/azure/private/naming";
 import { ReplicationLink } from "../lib/azure/replication-link";
 import type { Site, Topology } from "../lib/topology/model";
-import { registriesAt } from "./aws-site-stack";
+import { registriesAt } from "../lib/topology/holdings";
 import { applyBackend, type BackendConfig } from "./backend";
 
 export interface AzureSiteStackProps {

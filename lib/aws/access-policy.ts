@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { physicalName } from "../private/names";
 import { type AwsCustody, custodiansOf, partitionOf } from "./custody";
 import type { IEncryptedStore } from "./encrypted-store";
-import { AUDIT_ACTIONS, DATA_READ_DENY_ACTIONS, KEY_ADMIN_ACTIONS, OPERATE_ACTIONS } from "./perms";
+import { BUCKET_AUDIT_ACTIONS, DATA_READ_DENY_ACTIONS, KEY_ADMIN_ACTIONS, KEY_AUDIT_ACTIONS, OPERATE_ACTIONS } from "./perms";
 import { Role } from "./role";
 
 export interface AccessPolicyProps {
@@ -98,8 +98,8 @@ export class AccessPolicy extends Construct {
 
     operator.addToPolicy({ Sid: "OperateStores", Effect: "Allow", Action: [...OPERATE_ACTIONS], Resource: buckets });
     operator.addToPolicy({ Sid: "ReadReplicationMetrics", Effect: "Allow", Action: ["cloudwatch:GetMetricData", "cloudwatch:ListMetrics"], Resource: "*" });
-    auditor.addToPolicy({ Sid: "AuditStores", Effect: "Allow", Action: AUDIT_ACTIONS.filter((a) => a.startsWith("s3:")), Resource: buckets });
-    auditor.addToPolicy({ Sid: "AuditKeys", Effect: "Allow", Action: AUDIT_ACTIONS.filter((a) => a.startsWith("kms:")), Resource: keys });
+    auditor.addToPolicy({ Sid: "AuditStores", Effect: "Allow", Action: [...BUCKET_AUDIT_ACTIONS], Resource: buckets });
+    auditor.addToPolicy({ Sid: "AuditKeys", Effect: "Allow", Action: [...KEY_AUDIT_ACTIONS], Resource: keys });
     auditor.addToPolicy({ Sid: "AuditTrail", Effect: "Allow", Action: ["cloudtrail:LookupEvents", "cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus"], Resource: "*" });
     keyAdmin.addToPolicy({ Sid: "AdministerKeys", Effect: "Allow", Action: [...KEY_ADMIN_ACTIONS], Resource: keys });
 

@@ -13,7 +13,6 @@ import {
   KEY_DECRYPT_ACTIONS,
   KEY_ENCRYPT_ACTIONS,
   KEY_REPLICA_ACTIONS,
-  REPLICATION_TARGET_OBJECT_ACTIONS,
 } from "./perms";
 import { HardenedBucket } from "./private/hardened-bucket";
 import type { IRole, IRoleRef } from "./role";
@@ -180,6 +179,3 @@ export class EncryptedStore extends Construct implements IEncryptedStore {
     this.key.grantUse(role, keyActions, "s3");
   }
 }
-
-/** The actions a replication role needs on a target store's objects (see ReplicationLink). */
-export const REPLICA_OBJECT_ACTIONS = REPLICATION_TARGET_OBJECT_ACTIONS;

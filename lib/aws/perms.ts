@@ -106,8 +106,8 @@ export const OPERATE_ACTIONS = [
   "s3:PutMetricsConfiguration",
 ] as const;
 
-/** Audit: read every configuration and policy that makes the guarantees, nothing else. */
-export const AUDIT_ACTIONS = [
+/** Audit of buckets: read every configuration and policy that makes the guarantees, nothing else. */
+export const BUCKET_AUDIT_ACTIONS = [
   "s3:GetBucketPolicy",
   "s3:GetBucketPolicyStatus",
   "s3:GetBucketPublicAccessBlock",
@@ -117,10 +117,6 @@ export const AUDIT_ACTIONS = [
   "s3:GetBucketObjectLockConfiguration",
   "s3:GetReplicationConfiguration",
   "s3:GetEncryptionConfiguration",
-  "kms:DescribeKey",
-  "kms:GetKeyPolicy",
-  "kms:GetKeyRotationStatus",
-  "kms:ListResourceTags",
 ] as const;
 
 /** Data-plane actions that a key administrator or operator is explicitly denied (separation of duties). */

@@ -1,5 +1,6 @@
 import { AZURE_OBJECT_REPLICATION, mechanismFor } from "../../lib/topology/mechanisms";
 import { parseTopology } from "../../lib/topology/load";
+import { problemsOf } from "../fixtures";
 import { CUSTODY } from "./fixtures";
 
 function doc(rpoMinutes: number) {
@@ -15,17 +16,6 @@ function doc(rpoMinutes: number) {
     registries: [{ id: "brp", title: "Population register", rpoMinutes, retentionDays: 365 }],
     links: [{ from: "nl-primary", to: "se-embassy" }],
   };
-}
-
-function problemsOf(document: unknown): string[] {
-  try {
-    parseTopology(document, "test");
-  } catch (e) {
-    const problems = (e as { problems?: readonly { path: string; message: string }[] }).problems;
-    if (!problems) throw e;
-    return problems.map((p) => `${p.path}: ${p.message}`);
-  }
-  throw new Error("expected the topology to be rejected");
 }
 
 describe("Azure object replication mechanism", () => {
