@@ -9,12 +9,13 @@ import { Network } from "../lib/aws/network";
 import { ReplicationLink } from "../lib/aws/replication-link";
 import { physicalName } from "../lib/private/names";
 import { registriesAt } from "../lib/topology/holdings";
-import type { Site, Topology } from "../lib/topology/model";
+import type { AwsSite, Topology } from "../lib/topology/model";
 import { applyBackend, type BackendConfig } from "./backend";
 
 export interface AwsSiteStackProps {
   readonly topology: Topology;
-  readonly site: Site;
+  /** The AWS site this stack builds. */
+  readonly site: AwsSite;
   readonly backend: BackendConfig;
 }
 
@@ -25,7 +26,7 @@ export interface AwsSiteStackProps {
  * by {@link AwsSiteStack.replicateTo} once every target stack exists.
  */
 export class AwsSiteStack extends TerraformStack {
-  public readonly site: Site;
+  public readonly site: AwsSite;
   public readonly stores: ReadonlyMap<string, EncryptedStore>;
   private readonly custody: AwsCustody;
   private readonly namePrefix: string;
@@ -79,11 +80,19 @@ export class AwsSiteStack extends TerraformStack {
         bucketNamePrefix: `${this.namePrefix}-`,
       });
       for (const [purpose, role] of access.roles) {
-        new TerraformOutput(this, `role-${purpose}`, { value: role.roleArn, description: `Role for '${purpose}' at ${site.id}` });
+        new TerraformOutput(this, `role-${purpose}-arn`, { value: role.roleArn, description: `ARN of the role for '${purpose}' at ${site.id}` });
       }
     }
+    // Per store, what a reader or writer needs: which bucket, and the one key ARN the bucket
+    // policy accepts in x-amz-server-side-encryption-aws-kms-key-id (no SSE header at all is the
+    // simplest: the bucket default then encrypts with this key). Ids derive from the registry id.
     for (const [id, store] of stores) {
-      new TerraformOutput(this, `store-${id}`, { value: store.bucketName, description: `Bucket holding registry '${id}' at ${site.id}` });
+      new TerraformOutput(this, `store-${id}-bucket-name`, { value: store.bucketName, description: `Bucket holding registry '${id}' at ${site.id}` });
+      new TerraformOutput(this, `store-${id}-bucket-arn`, { value: store.bucketArn, description: `ARN of the bucket holding registry '${id}' at ${site.id}` });
+      new TerraformOutput(this, `store-${id}-key-arn`, {
+        value: store.key.keyArn,
+        description: `ARN of the custody key of registry '${id}' at ${site.id}: send exactly this value (not a key id or alias) in x-amz-server-side-encryption-aws-kms-key-id, or send no SSE header`,
+      });
     }
   }
 
@@ -102,6 +111,10 @@ export class AwsSiteStack extends TerraformStack {
         roleName: physicalName([this.namePrefix, registryId, "replication"], 64),
       });
       this.links.set(registryId, link);
+      new TerraformOutput(this, `replication-${registryId}-role-arn`, {
+        value: link.role.roleArn,
+        description: `ARN of the role S3 assumes to replicate registry '${registryId}' from ${this.site.id}`,
+      });
     }
     link.replicateTo(destination);
   }

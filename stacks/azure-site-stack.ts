@@ -1,13 +1,15 @@
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
+import { TimeProvider } from "@cdktf/provider-time/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { AccessPolicy } from "../lib/azure/access-policy";
+import { AzapiProvider } from "../lib/azure/azapi/provider";
 import { type AzureCustody, type DataPrincipals, splitDuties } from "../lib/azure/custody";
 import { EncryptedStore } from "../lib/azure/encrypted-store";
 import { CustodyKeyVault } from "../lib/azure/key-vault";
 import { LogStore } from "../lib/azure/log-store";
-import { Network } from "../lib/azure/network";
+import { Network, type NetworkWatcherRef } from "../lib/azure/network";
 import { globalAlphanumericName } from "../lib/azure/private/naming";
 import { ReplicationLink } from "../lib/azure/replication-link";
 import type { Site, Topology } from "../lib/topology/model";
@@ -25,14 +27,34 @@ export interface AzureSiteStackProps {
    * @default - nobody holds standing data access; every administrator is a custodian
    */
   readonly dataPrincipals?: DataPrincipals;
+  /**
+   * An existing Network Watcher of the site's region to use instead of creating one (see
+   * NetworkProps.networkWatcher for when, and for how to import one instead).
+   * @default - the site creates `NetworkWatcher_<region>` in its resource group
+   */
+  readonly networkWatcher?: NetworkWatcherRef;
 }
 
 /**
- * Everything one Azure site needs: a provider pinned to the custody tenant and subscription
- * (Key Vault and resource groups never purged or force-deleted on destroy), a resource group,
- * the protected log store, the private network, a custody key vault, one encrypted store per
- * registry the site holds, and per-purpose role assignments. The primary also gets the
- * replication links, added by {@link AzureSiteStack.replicateTo} once every target stack exists.
+ * Everything one Azure site needs: providers pinned to the custody tenant and subscription
+ * (azurerm, with Key Vault and resource groups never purged or force-deleted on destroy; azapi,
+ * which creates the custody keys through Azure Resource Manager; time, for the wait that lets a
+ * role assignment propagate), a resource group, the protected log store, the private network with
+ * the region's Network Watcher, a custody key vault, one encrypted store per registry the site
+ * holds, and per-purpose role assignments. The primary also gets the replication links, added by
+ * {@link AzureSiteStack.replicateTo} once every target stack exists.
+ *
+ * Deploying: every resource is created, read and refreshed through Azure Resource Manager (no
+ * step needs a vault's or a storage account's data plane; see CustodyKey, EncryptedStore and
+ * CustodyKeyVault for the provider code this relies on), so the stack is applied from a runner
+ * outside the site networks, on a fresh subscription, in one apply. The applying identity needs
+ * Owner (or Contributor plus User Access Administrator) on the subscription: it creates resource
+ * groups, role definitions and assignments, and keys (`Microsoft.KeyVault/vaults/keys/write`).
+ *
+ * Network Watcher: Azure allows one per subscription and region. The topology validator keeps
+ * one site per region, so each site creates its region's watcher in its resource group, unless
+ * `networkWatcher` names an existing one (another embassy in the same subscription and region, or
+ * a subscription that already has Azure's automatic one).
  */
 export class AzureSiteStack extends TerraformStack {
   public readonly site: Site;
@@ -76,6 +98,8 @@ export class AzureSiteStack extends TerraformStack {
         },
       ],
     });
+    new AzapiProvider(this, "azapi", { subscriptionId: custody.subscriptionId, tenantId: custody.tenantId });
+    new TimeProvider(this, "time");
 
     const rg = new ResourceGroup(this, "ResourceGroup", {
       name: `${namePrefix}-rg`,
@@ -90,7 +114,7 @@ export class AzureSiteStack extends TerraformStack {
       workspaceName: `${namePrefix}-logs`,
       flowLogAccountName: globalAlphanumericName([topology.name, site.id, "logs"], sub),
     });
-    this.network = new Network(this, "Network", { ...common, namePrefix, cidr: site.cidr, logStore });
+    this.network = new Network(this, "Network", { ...common, namePrefix, cidr: site.cidr, logStore, networkWatcher: props.networkWatcher });
 
     // Writers write at the primary only; elsewhere the same principals are ordinary custodians.
     const data: DataPrincipals = site.primary ? (props.dataPrincipals ?? {}) : { readers: props.dataPrincipals?.readers ?? [] };
@@ -101,6 +125,7 @@ export class AzureSiteStack extends TerraformStack {
       resourceGroupId: rg.id,
       vaultName: globalAlphanumericName([topology.name, site.id, "kv"], sub),
       keyAdminRoleName: `${namePrefix}-administer-keys`,
+      keyDeletionRoleName: `${namePrefix}-delete-keys`,
       network: this.network,
       logStore,
       keyAdministrators: duties.custodians,

@@ -4,7 +4,7 @@
  * An invalid topology prints every problem to stderr, exits 1 and leaves cdktf.out untouched.
  */
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { TopologyError } from "../lib/topology/problems";
 import { loadTopologyFile } from "../lib/topology/load";
 import { backendFromEnv } from "./backend";
@@ -19,10 +19,16 @@ export interface Output {
   write(text: string): unknown;
 }
 
+/** Where package.json is: above stacks/ from sources, above dist/stacks/ (or any build folder) when compiled. */
+function projectRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(resolve(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
 /** Runs one synth with the given environment; returns the process exit code. */
 export function run(env: NodeJS.ProcessEnv = process.env, stdout: Output = process.stdout, stderr: Output = process.stderr): number {
-  // stacks/ from sources, dist/stacks/ when compiled: the root is where package.json is.
-  const root = existsSync(resolve(__dirname, "..", "package.json")) ? resolve(__dirname, "..") : resolve(__dirname, "..", "..");
+  const root = projectRoot();
   // A relative path means relative to where the user typed the command (npm run moves to the root).
   const topologyPath = env.EMBASSY_TOPOLOGY ? resolve(env.INIT_CWD ?? process.cwd(), env.EMBASSY_TOPOLOGY) : resolve(root, DEFAULT_TOPOLOGY);
   const outdir = env.CDKTF_OUTDIR || "cdktf.out";

@@ -36,7 +36,9 @@ export type Purpose = "read" | "write" | "operate" | "administer-keys" | "audit"
  * - `read`: read and restore every version (decrypt through S3 only);
  * - `write` (primary only): write new versions;
  * - `operate`: see and tune bucket configuration; denied data and decryption;
- * - `administer-keys`: key life cycle and policy; denied data and decryption (separation of duties);
+ * - `administer-keys`: key policy, rotation, aliases, cancelling a deletion, re-enabling; never
+ *   scheduling a deletion or disabling a key (custody `keyRetirers` only); denied data and
+ *   decryption (separation of duties);
  * - `audit`: read configurations and policies; denied data and decryption.
  * No role has a `*` action or a `*` resource except where AWS offers no resource scope.
  */

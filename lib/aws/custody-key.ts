@@ -1,9 +1,9 @@
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { Lazy } from "cdktf";
+import { Lazy, Token } from "cdktf";
 import { Construct } from "constructs";
-import { type AwsCustody, custodiansOf, partitionOf } from "./custody";
-import { KEY_ADMIN_ACTIONS, KEY_AUDIT_ACTIONS } from "./perms";
+import { type AwsCustody, custodiansOf, keyRetirersOf, partitionOf } from "./custody";
+import { KEY_ADMIN_ACTIONS, KEY_AUDIT_ACTIONS, KEY_RETIRE_ACTIONS } from "./perms";
 import { accountRoot, type PolicyStatement, renderPolicy } from "./policy-document";
 import type { IRoleRef } from "./role";
 
@@ -17,8 +17,16 @@ export interface ICustodyKey {
    * region (e.g. `s3`): the key can never be used directly.
    */
   grantUse(role: IRoleRef, actions: readonly string[], viaService: string): void;
-  /** Lets `role` administer the key (policy, rotation, deletion) without any cryptographic use. */
+  /**
+   * Lets `role` administer the key (policy, rotation, aliases, cancelling a deletion, re-enabling)
+   * without any cryptographic use, and without scheduling its deletion or disabling it.
+   */
   grantAdminister(role: IRoleRef): void;
+  /**
+   * Lets `role` retire the key: schedule its deletion (never with less than 30 days) or disable it.
+   * A purpose of its own: grant it to a break-glass role, not to everyday administrators.
+   */
+  grantRetire(role: IRoleRef): void;
   /** Lets `role` read the key's metadata, policy and rotation status: no use, no change. */
   grantAudit(role: IRoleRef): void;
 }
@@ -43,11 +51,36 @@ export const KEY_DELETION_WINDOW_DAYS = 30;
  * A symmetric customer-managed KMS key that only the owning state controls: rotation on,
  * the longest deletion window, `prevent_destroy`, and a key policy that
  * - lets the custodians (administrators not named as readers or writers) and granted key-admin
- *   roles administer but not use it,
+ *   roles administer but not use it, and neither schedule its deletion nor disable it,
+ * - lets only the named key retirers (custody `keyRetirers`, granted retire roles) schedule its
+ *   deletion or disable it,
+ * - denies every principal a deletion window shorter than 30 days,
  * - lets only granted roles use it, only through a named service in the key's region,
  * - denies every principal outside the custody account.
  * There is no statement delegating to IAM (`kms:*` for the account root), so no IAM policy
  * alone can ever open the key to anyone else.
+ *
+ * Why deletion and disabling are a purpose of their own. Either makes every copy under the key
+ * unreadable, and all sites of a topology share one custody account, so an everyday key
+ * administrator holding them could, alone and within minutes, disable every copy (or, with the
+ * API's 7-day minimum, destroy them within a week). `deletion_window_in_days = 30` binds only
+ * Terraform; the `DenyShortDeletionWindow` statement binds every caller, because KMS evaluates
+ * `kms:ScheduleKeyDeletionPendingWindowInDays` on every ScheduleKeyDeletion request, including one
+ * that omits the parameter and so gets the default of 30 (AWS KMS Developer Guide, "AWS KMS
+ * condition keys", kms:ScheduleKeyDeletionPendingWindowInDays and "Conditions for an API
+ * operation request"; API reference ScheduleKeyDeletion: PendingWindowInDays 7 to 30, default 30).
+ * A scheduled deletion can then be cancelled for 30 days by any key administrator
+ * (kms:CancelKeyDeletion), and a disabled key re-enabled (kms:EnableKey).
+ *
+ * What this does not stop, honestly: a holder of kms:PutKeyPolicy (every key administrator, as
+ * somebody must be able to change the policy) can rewrite it, remove the deny, and grant itself
+ * anything, including removing the other administrators. A key policy cannot protect itself from
+ * its own editors. What guards against that lies outside the key: the change is a
+ * PutKeyPolicy event in CloudTrail (alarms on it are a known gap), it shows in the next plan as
+ * drift, the 30-day window still applies unless the same person also removes the deny, and a
+ * service control policy set by the organization's management account (held by other people)
+ * can deny kms:PutKeyPolicy, kms:ScheduleKeyDeletion and kms:DisableKey in the custody account
+ * except to a break-glass role: the only real two-person control AWS offers for this.
  */
 export class CustodyKey extends Construct implements ICustodyKey {
   public readonly keyArn: string;
@@ -55,7 +88,9 @@ export class CustodyKey extends Construct implements ICustodyKey {
   public readonly resource: KmsKey;
   private readonly custody: AwsCustody;
   private readonly administrators: string[];
-  private readonly uses: PolicyStatement[] = [];
+  private readonly retirers: string[];
+  /** Use grants by role and service, so a Sid names its grantee and never shifts with order. */
+  private readonly uses = new Map<string, { sid: string; role: string; actions: string[]; via: string }>();
   private readonly auditors: string[] = [];
 
   constructor(scope: Construct, id: string, props: CustodyKeyProps) {
@@ -64,6 +99,7 @@ export class CustodyKey extends Construct implements ICustodyKey {
     this.region = props.region;
     // Readers and writers never administer keys (separation of duties).
     this.administrators = custodiansOf(props.custody);
+    this.retirers = keyRetirersOf(props.custody);
     this.resource = new KmsKey(this, "Resource", {
       description: props.description,
       enableKeyRotation: true,
@@ -82,21 +118,22 @@ export class CustodyKey extends Construct implements ICustodyKey {
   }
 
   public grantUse(role: IRoleRef, actions: readonly string[], viaService: string): void {
-    this.uses.push({
-      Sid: `Use${this.uses.length + 1}`,
-      Effect: "Allow",
-      Principal: { AWS: this.root() },
-      Action: [...actions],
-      Resource: "*",
-      Condition: {
-        ArnEquals: { "aws:PrincipalArn": role.roleArn },
-        StringEquals: { "kms:ViaService": `${viaService}.${this.region}.amazonaws.com` },
-      },
-    });
+    const via = `${viaService}.${this.region}.amazonaws.com`;
+    const key = `${role.roleArn}|${via}`;
+    const existing = this.uses.get(key);
+    if (existing) {
+      for (const a of actions) if (!existing.actions.includes(a)) existing.actions.push(a);
+      return;
+    }
+    this.uses.set(key, { sid: this.useSid(role.roleArn), role: role.roleArn, actions: [...actions], via });
   }
 
   public grantAdminister(role: IRoleRef): void {
     if (!this.administrators.includes(role.roleArn)) this.administrators.push(role.roleArn);
+  }
+
+  public grantRetire(role: IRoleRef): void {
+    if (!this.retirers.includes(role.roleArn)) this.retirers.push(role.roleArn);
   }
 
   public grantAudit(role: IRoleRef): void {
@@ -107,7 +144,23 @@ export class CustodyKey extends Construct implements ICustodyKey {
     return accountRoot(partitionOf(this.custody), this.custody.accountId);
   }
 
+  /**
+   * `Use` + the role's name without punctuation (`es-primary-read` -> `UseEsPrimaryRead`): the
+   * statement of a grantee keeps its Sid when other grants come or go. A name that collides
+   * after the punctuation is dropped gets a number; an unresolved ARN falls back to a count.
+   */
+  private useSid(roleArn: string): string {
+    const name = Token.isUnresolved(roleArn) ? "" : roleArn.slice(roleArn.lastIndexOf("/") + 1);
+    const base = `Use${name.split(/[^A-Za-z0-9]+/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("")}`;
+    const taken = new Set([...this.uses.values()].map((u) => u.sid));
+    if (name !== "" && !taken.has(base)) return base;
+    let n = 2;
+    while (taken.has(`${base}${n}`)) n++;
+    return `${base}${n}`;
+  }
+
   private statements(): PolicyStatement[] {
+    const byPrincipal = (principals: readonly string[]) => ({ ArnEquals: { "aws:PrincipalArn": [...principals] } });
     return [
       {
         Sid: "KeyAdministrationWithoutUse",
@@ -115,9 +168,30 @@ export class CustodyKey extends Construct implements ICustodyKey {
         Principal: { AWS: this.root() },
         Action: [...KEY_ADMIN_ACTIONS],
         Resource: "*",
-        Condition: { ArnEquals: { "aws:PrincipalArn": [...this.administrators] } },
+        Condition: byPrincipal(this.administrators),
       },
-      ...this.uses,
+      ...(this.retirers.length === 0
+        ? []
+        : [
+            {
+              Sid: "RetireKeyWithoutUse",
+              Effect: "Allow" as const,
+              Principal: { AWS: this.root() },
+              Action: [...KEY_RETIRE_ACTIONS],
+              Resource: "*",
+              Condition: byPrincipal(this.retirers),
+            },
+          ]),
+      ...[...this.uses.values()].map(
+        (u): PolicyStatement => ({
+          Sid: u.sid,
+          Effect: "Allow",
+          Principal: { AWS: this.root() },
+          Action: [...u.actions],
+          Resource: "*",
+          Condition: { ArnEquals: { "aws:PrincipalArn": u.role }, StringEquals: { "kms:ViaService": u.via } },
+        }),
+      ),
       ...(this.auditors.length === 0
         ? []
         : [
@@ -127,9 +201,18 @@ export class CustodyKey extends Construct implements ICustodyKey {
               Principal: { AWS: this.root() },
               Action: [...KEY_AUDIT_ACTIONS],
               Resource: "*",
-              Condition: { ArnEquals: { "aws:PrincipalArn": [...this.auditors] } },
+              Condition: byPrincipal(this.auditors),
             },
           ]),
+      {
+        // Binds every caller, whatever another statement allows: an explicit Deny wins.
+        Sid: "DenyShortDeletionWindow",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "kms:ScheduleKeyDeletion",
+        Resource: "*",
+        Condition: { NumericLessThan: { "kms:ScheduleKeyDeletionPendingWindowInDays": String(KEY_DELETION_WINDOW_DAYS) } },
+      },
       {
         Sid: "DenyOutsideCustody",
         Effect: "Deny",

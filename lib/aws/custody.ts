@@ -15,6 +15,14 @@ export interface AwsCustody {
    */
   readonly writers?: readonly string[];
   /**
+   * IAM role or user ARNs that may retire custody keys: schedule a key's deletion (never with less
+   * than the 30-day window) or disable it. Kept apart from the key administrators so that the
+   * everyday administration of keys cannot make copies unreadable; name people or a break-glass
+   * role here who are not readers or writers.
+   * @default - nobody: retiring a key first needs a (visible) change of its key policy
+   */
+  readonly keyRetirers?: readonly string[];
+  /**
    * The AWS partition the resources live in.
    * @default "aws"
    */
@@ -32,4 +40,19 @@ export function partitionOf(custody: AwsCustody): string {
 export function custodiansOf(custody: AwsCustody): string[] {
   const data = new Set([...(custody.readers ?? []), ...(custody.writers ?? [])]);
   return custody.administrators.filter((a) => !data.has(a));
+}
+
+/**
+ * The principals that may retire keys (custody `keyRetirers`). A reader or writer may not also
+ * retire keys: disabling a key and reading data are separate duties.
+ * @throws when a key retirer is also named as a reader or writer
+ */
+export function keyRetirersOf(custody: AwsCustody): string[] {
+  const retirers = [...(custody.keyRetirers ?? [])];
+  const data = new Set([...(custody.readers ?? []), ...(custody.writers ?? [])]);
+  const both = retirers.filter((r) => data.has(r));
+  if (both.length > 0) {
+    throw new Error(`keyRetirers must not also be readers or writers (separation of duties), got ${both.map((b) => `'${b}'`).join(", ")}`);
+  }
+  return retirers;
 }

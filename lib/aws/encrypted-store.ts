@@ -15,11 +15,18 @@ import {
   KEY_REPLICA_ACTIONS,
 } from "./perms";
 import { HardenedBucket } from "./private/hardened-bucket";
+import type { PolicyStatement } from "./policy-document";
 import type { IRole, IRoleRef } from "./role";
 
 /** An encrypted registry store as other constructs see it. */
 export interface IEncryptedStore {
   readonly registryId: string;
+  /**
+   * A name for the store that is a plain string at synth and never changes: the bucket name as
+   * configured (unlike `bucketName`, which is a reference to the bucket). For identifiers that
+   * must not depend on order or on another stack, such as replication rule ids.
+   */
+  readonly stableName: string;
   readonly bucketName: string;
   readonly bucketArn: string;
   readonly region: string;
@@ -59,13 +66,29 @@ export interface EncryptedStoreProps {
 /**
  * One registry copy at one site: an S3 bucket with versioning, Object Lock in COMPLIANCE mode
  * (nobody, not even the account root, can shorten retention or delete a locked version),
- * SSE-KMS with a custody key and bucket keys, all public access blocked, access logging, and a
- * bucket policy that denies non-TLS requests, uploads that are not SSE-KMS with this store's
- * key (including "aws:kms" without a key id, which S3 would encrypt with aws/s3), and any
- * principal outside the custody account. Bucket and key are `prevent_destroy`.
+ * SSE-KMS with a custody key and bucket keys as the bucket default, all public access blocked,
+ * access logging, and a bucket policy that denies non-TLS requests, principals outside the
+ * custody account, and uploads that ask for any other encryption than this store's key. Bucket
+ * and key are `prevent_destroy`.
+ *
+ * How a writer uploads. The simplest upload sends no encryption header at all: S3 applies the
+ * bucket default (SSE-KMS with this store's key), and no deny fires, because each encryption deny
+ * needs its header to be present (a `Null: false` condition in the same statement; the
+ * `...IfExists` operators would instead match an absent header and refuse every default upload,
+ * and every UploadPart of a multipart upload, which never carries these headers). A writer that
+ * does send headers must send `aws:kms` and this store's key ARN exactly (a site stack outputs it
+ * as `store-<registry>-key-arn`): the S3 User Guide ("Using server-side encryption with AWS KMS
+ * keys", Requiring SSE-KMS) has the policy name the key by its ARN
+ * (`arn:aws:kms:region:acct-id:key/key-id`), and IAM compares the condition key as a string, so
+ * the ARN is the one form documented to pass; a bare key id or an alias may be refused (and an
+ * alias is unwanted anyway: it can be re-pointed, and resolves in the requester's account).
+ * Every PUT to an Object Lock bucket needs Content-MD5 or an x-amz-checksum header (S3 API
+ * reference, PutObject); AWS SDKs and AWS CLI v2 releases since early 2025 send a CRC checksum by
+ * default, older ones need `--checksum-algorithm` (or Content-MD5).
  */
 export class EncryptedStore extends Construct implements IEncryptedStore {
   public readonly registryId: string;
+  public readonly stableName: string;
   public readonly bucketName: string;
   public readonly bucketArn: string;
   public readonly region: string;
@@ -82,6 +105,7 @@ export class EncryptedStore extends Construct implements IEncryptedStore {
     }
     this.registryId = props.registryId;
     this.region = props.region;
+    this.stableName = Token.isUnresolved(props.bucketName) ? `${props.registryId}-${props.region}` : props.bucketName;
     this.key =
       props.encryptionKey ??
       new CustodyKey(this, "Key", {
@@ -126,34 +150,24 @@ export class EncryptedStore extends Construct implements IEncryptedStore {
       targetBucket: props.logBucket.bucketName,
       targetPrefix: `access/${props.registryId}/`,
     });
-    this.bucket.addToPolicy({
-      Sid: "DenyUploadsNotSseKms",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "s3:PutObject",
-      Resource: `${this.bucketArn}/*`,
-      Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } },
-    });
-    this.bucket.addToPolicy({
-      Sid: "DenyUploadsWithOtherKey",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "s3:PutObject",
-      Resource: `${this.bucketArn}/*`,
-      Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": this.key.keyArn } },
-    });
-    // "aws:kms" without a key id would encrypt with the AWS-managed aws/s3 key, not the custody key.
-    this.bucket.addToPolicy({
-      Sid: "DenyUploadsWithoutKeyId",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "s3:PutObject",
-      Resource: `${this.bucketArn}/*`,
-      Condition: {
-        StringEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
-        Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "true" },
-      },
-    });
+    const SSE = "s3:x-amz-server-side-encryption";
+    const SSE_KEY = "s3:x-amz-server-side-encryption-aws-kms-key-id";
+    const SSE_C = "s3:x-amz-server-side-encryption-customer-algorithm";
+    const denyUpload = (sid: string, condition: PolicyStatement["Condition"]) =>
+      this.bucket.addToPolicy({ Sid: sid, Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: `${this.bucketArn}/*`, Condition: condition });
+    // Another algorithm asked for (AES256, aws:kms:dsse): fires only when the header is present.
+    denyUpload("DenyUploadsNotSseKms", { StringNotEquals: { [SSE]: "aws:kms" }, Null: { [SSE]: "false" } });
+    // Another key asked for (anything but this key's ARN): only when the header is present.
+    denyUpload("DenyUploadsWithOtherKey", { StringNotEquals: { [SSE_KEY]: this.key.keyArn }, Null: { [SSE_KEY]: "false" } });
+    // "aws:kms" without a key id: S3 then encrypts with the AWS managed key aws/s3, not the bucket
+    // default (S3 User Guide, "Using server-side encryption with AWS KMS keys": "If your PutObject
+    // request specifies aws:kms in the x-amz-server-side-encryption header, but does not specify the
+    // x-amz-server-side-encryption-aws-kms-key-id header, then Amazon S3 assumes that you want to use
+    // the AWS managed key"; S3 API reference, PutObject, SSEKMSKeyId, likewise).
+    denyUpload("DenyUploadsWithoutKeyId", { StringEquals: { [SSE]: "aws:kms" }, Null: { [SSE_KEY]: "true" } });
+    // A customer-provided key (SSE-C) would bypass the bucket default and the custody key entirely,
+    // and such objects are never replicated (S3 User Guide, "Replicating encrypted objects").
+    denyUpload("DenyUploadsWithCustomerKey", { Null: { [SSE_C]: "false" } });
   }
 
   public grantRead(role: IRole): void {

@@ -37,10 +37,36 @@ export interface NetworkProps {
 const ALWAYS_INTERFACE_ENDPOINTS = ["kms", "sts"] as const;
 
 /**
+ * The characters EC2 accepts in a security group's description and in a rule's description.
+ * The provider refuses any other rule description at plan (hashicorp/terraform-provider-aws,
+ * internal/service/ec2/validate.go, validSecurityGroupRuleDescription, used by the ingress and
+ * egress blocks of internal/service/ec2/vpc_security_group.go); a group description is checked
+ * only for length there, and refused by EC2 at apply (EC2 API reference, CreateSecurityGroup,
+ * GroupDescription: "a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*", up to 255 characters).
+ */
+const EC2_DESCRIPTION = /^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]{0,255}$/;
+
+/** `text` when EC2 and the provider accept it as a description; throws (naming it) otherwise. */
+function ec2Description(text: string, what: string): string {
+  if (!Token.isUnresolved(text) && !EC2_DESCRIPTION.test(text)) {
+    throw new Error(`${what} must be at most 255 characters of a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*, got '${text}'`);
+  }
+  return text;
+}
+
+/**
  * A site's private network: a VPC with private subnets only (no internet or NAT gateway, no
  * public IPs), a default security group that allows nothing, an S3 gateway
  * endpoint and KMS/STS interface endpoints whose policies admit only the custody account, and
  * flow logs of all traffic to the site's protected log bucket.
+ *
+ * No network ACL is managed: the VPC's default ACL stays as AWS creates it. An ACL limited to the
+ * site's own range would cut the S3 gateway endpoint, whose traffic goes to S3's public address
+ * ranges, and ACL rules cannot name the S3 prefix list ("You can't reference prefix lists in
+ * network ACL rules", Amazon VPC PrivateLink guide, "Gateway endpoints for Amazon S3",
+ * Considerations); listing S3's ranges by hand would break silently whenever AWS changes them.
+ * The isolation is made by the route table (no route out but the S3 endpoint), the security
+ * groups and the endpoint policies.
  */
 export class Network extends Construct {
   public readonly resource: Vpc;
@@ -108,8 +134,16 @@ export class Network extends Construct {
 
     this.endpointSecurityGroup = new SecurityGroup(this, "EndpointSecurityGroup", {
       vpcId: this.vpcId,
-      description: "HTTPS from inside the site to its private AWS service endpoints",
-      ingress: [{ description: "HTTPS from the site's address space", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [props.cidr] }],
+      description: ec2Description("HTTPS from inside the site to its private AWS service endpoints", "security group description"),
+      ingress: [
+        {
+          description: ec2Description(`HTTPS from the site address space ${props.cidr}`, "ingress rule description"),
+          protocol: "tcp",
+          fromPort: 443,
+          toPort: 443,
+          cidrBlocks: [props.cidr],
+        },
+      ],
       egress: [],
     });
     const services = [...new Set([...ALWAYS_INTERFACE_ENDPOINTS, ...(props.extraInterfaceEndpoints ?? [])])];

@@ -49,10 +49,15 @@ export const KEY_CRYPTO_ACTIONS = [
 ] as const;
 
 /**
- * Administer a key's life cycle and policy, without any cryptographic use of it. Deliberately
- * absent: kms:CreateGrant (a grant could hand out decryption), kms:DisableKeyRotation (rotation
- * is a guarantee) and every crypto action. kms:PutKeyPolicy remains, as someone must be able to
- * change the policy; such a change is visible in CloudTrail and in the synthesized plan.
+ * Administer a key's life cycle and policy, without any cryptographic use of it and without
+ * the two actions that make every copy under the key unreadable (see KEY_RETIRE_ACTIONS).
+ * Deliberately absent: kms:CreateGrant (a grant could hand out decryption), kms:DisableKeyRotation
+ * (rotation is a guarantee), kms:ScheduleKeyDeletion and kms:DisableKey (a separate purpose) and
+ * every crypto action. The recovery actions kms:CancelKeyDeletion and kms:EnableKey stay here on
+ * purpose: destroying must be hard, undoing a destruction easy, so any key administrator can
+ * cancel a scheduled deletion or re-enable a disabled key.
+ * kms:PutKeyPolicy remains, as someone must be able to change the policy (every new replication
+ * target changes it); what that power still allows, and what guards it, is explained on CustodyKey.
  */
 export const KEY_ADMIN_ACTIONS = [
   "kms:CreateAlias",
@@ -60,7 +65,6 @@ export const KEY_ADMIN_ACTIONS = [
   "kms:UpdateAlias",
   "kms:DescribeKey",
   "kms:EnableKey",
-  "kms:DisableKey",
   "kms:EnableKeyRotation",
   "kms:RotateKeyOnDemand",
   "kms:GetKeyPolicy",
@@ -76,11 +80,25 @@ export const KEY_ADMIN_ACTIONS = [
   "kms:TagResource",
   "kms:UntagResource",
   "kms:UpdateKeyDescription",
-  "kms:ScheduleKeyDeletion",
   "kms:CancelKeyDeletion",
 ] as const;
 
-/** The source side of S3 replication. */
+/**
+ * Retire a key: schedule its deletion (never with less than the 30-day window: every key policy
+ * denies shorter windows to everyone) or disable it. Either makes every copy encrypted under the
+ * key unreadable, so these are a purpose of their own, granted only to principals named for it
+ * (custody `keyRetirers`), never to the everyday key administrators.
+ */
+export const KEY_RETIRE_ACTIONS = ["kms:ScheduleKeyDeletion", "kms:DisableKey"] as const;
+
+/**
+ * The source side of S3 replication, as the S3 User Guide lists it for the replication role
+ * ("Setting up permissions for live replication": s3:GetReplicationConfiguration and
+ * s3:ListBucket on the source bucket; s3:GetObjectVersionForReplication, s3:GetObjectVersionAcl
+ * and s3:GetObjectVersionTagging on its objects), plus s3:GetObjectRetention and
+ * s3:GetObjectLegalHold, which replication of Object Lock buckets needs ("Using Object Lock with
+ * S3 Replication").
+ */
 export const REPLICATION_SOURCE_BUCKET_ACTIONS = ["s3:GetReplicationConfiguration", "s3:ListBucket"] as const;
 export const REPLICATION_SOURCE_OBJECT_ACTIONS = [
   "s3:GetObjectVersionForReplication",
@@ -89,7 +107,10 @@ export const REPLICATION_SOURCE_OBJECT_ACTIONS = [
   "s3:GetObjectRetention",
   "s3:GetObjectLegalHold",
 ] as const;
-/** The target side of S3 replication; deliberately without s3:ReplicateDelete (deletes never propagate). */
+/**
+ * The target side of S3 replication (same page): s3:ReplicateObject and s3:ReplicateTags, and
+ * deliberately not s3:ReplicateDelete, so a delete marker at the primary never reaches a copy.
+ */
 export const REPLICATION_TARGET_OBJECT_ACTIONS = ["s3:ReplicateObject", "s3:ReplicateTags"] as const;
 
 /** Operate a site: see and tune configuration and health, never read data or use keys. */

@@ -36,7 +36,12 @@ export interface ReplicationLinkProps {
  * buckets and keys.
  *
  * One construct per source store, not per site pair, because S3 allows one replication
- * configuration per bucket; each target is a rule in it.
+ * configuration per bucket; each target is a rule in it. A rule's id is derived from its
+ * target's stable name (`to-<target bucket name>`), never from the order in which targets were
+ * added: S3 names replication metrics and RTC events by rule id, so removing one target must not
+ * rename the rule of another. Rules are kept sorted by id and numbered by that order for their
+ * (unique) priorities; a priority only decides between rules that write to the same destination,
+ * which two targets never do, so a renumbering changes nothing S3 does.
  */
 export class ReplicationLink extends Construct {
   public readonly role: Role;
@@ -45,20 +50,30 @@ export class ReplicationLink extends Construct {
 
   constructor(scope: Construct, id: string, props: ReplicationLinkProps) {
     super(scope, id);
+    // The trust policy exactly as the S3 User Guide gives it ("Setting up permissions for live
+    // replication": Principal s3.amazonaws.com, sts:AssumeRole, no condition). No aws:SourceArn or
+    // aws:SourceAccount condition: the guide documents none for replication, and the confused-deputy
+    // risk they address does not arise here, because S3 assumes this role only for a bucket whose
+    // replication configuration names it, and naming a role there needs iam:PassRole on it, which
+    // only principals of the custody account can hold (a role can't be passed across accounts).
     this.role = new Role(this, "Role", {
       custody: props.custody,
       roleName: props.roleName,
       description: `Replicates registry '${props.source.registryId}' from ${props.source.region}`,
       assumedBy: { Service: "s3.amazonaws.com" },
-      assumeConditions: {
-        StringEquals: { "aws:SourceAccount": props.custody.accountId },
-        ArnLike: { "aws:SourceArn": props.source.bucketArn },
-      },
     });
     const src = props.source;
     this.role.addToPolicy({ Sid: "ReadSourceConfiguration", Effect: "Allow", Action: [...REPLICATION_SOURCE_BUCKET_ACTIONS], Resource: src.bucketArn });
     this.role.addToPolicy({ Sid: "ReadSourceVersions", Effect: "Allow", Action: [...REPLICATION_SOURCE_OBJECT_ACTIONS], Resource: `${src.bucketArn}/*` });
-    this.role.addToPolicy({ Sid: "DecryptSource", Effect: "Allow", Action: [...KEY_DECRYPT_ACTIONS], Resource: src.key.keyArn });
+    // kms:Decrypt on the source key only through S3 of the source region (S3 User Guide,
+    // "Replicating encrypted objects", example policies: kms:ViaService s3.<source region>).
+    this.role.addToPolicy({
+      Sid: "DecryptSource",
+      Effect: "Allow",
+      Action: [...KEY_DECRYPT_ACTIONS],
+      Resource: src.key.keyArn,
+      Condition: { StringEquals: { "kms:ViaService": viaS3(src.region) } },
+    });
     src.key.grantUse(this.role, KEY_DECRYPT_ACTIONS, "s3");
 
     this.resource = new S3BucketReplicationConfigurationA(this, "Resource", {
@@ -72,19 +87,43 @@ export class ReplicationLink extends Construct {
   /** Adds a target store: a rule in the source's configuration, and the role's rights there. */
   public replicateTo(target: IEncryptedStore): void {
     if (this.targets.includes(target)) return;
+    const id = ruleIdFor(target);
+    const clash = this.targets.find((t) => ruleIdFor(t) === id);
+    if (clash) {
+      throw new Error(`replication targets must have distinct stable names, got '${target.stableName}' twice for registry '${target.registryId}'`);
+    }
     this.targets.push(target);
-    const n = this.targets.length;
-    this.role.addToPolicy({ Sid: `WriteReplicas${n}`, Effect: "Allow", Action: [...REPLICATION_TARGET_OBJECT_ACTIONS], Resource: `${target.bucketArn}/*` });
-    this.role.addToPolicy({ Sid: `EncryptReplicas${n}`, Effect: "Allow", Action: [...KEY_REPLICA_ACTIONS], Resource: target.key.keyArn });
+    // One statement per purpose; Role merges the resources of statements with the same Sid, so
+    // nothing here is numbered by order. Keys are pinned to S3 of each target's region, which is
+    // why the encrypt statement is per region.
+    this.role.addToPolicy({ Sid: "WriteReplicas", Effect: "Allow", Action: [...REPLICATION_TARGET_OBJECT_ACTIONS], Resource: [`${target.bucketArn}/*`] });
+    this.role.addToPolicy({
+      Sid: `EncryptReplicasIn${target.region.split("-").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("")}`,
+      Effect: "Allow",
+      Action: [...KEY_REPLICA_ACTIONS],
+      Resource: [target.key.keyArn],
+      Condition: { StringEquals: { "kms:ViaService": viaS3(target.region) } },
+    });
     target.grantReplicaWrite(this.role);
-    this.resource.putRule(this.targets.map((t, i) => replicationRule(t, i)));
+    const sorted = [...this.targets].sort((a, b) => (ruleIdFor(a) < ruleIdFor(b) ? -1 : ruleIdFor(a) > ruleIdFor(b) ? 1 : 0));
+    this.resource.putRule(sorted.map((t, i) => replicationRule(t, i + 1)));
   }
 }
 
-function replicationRule(target: IEncryptedStore, index: number): S3BucketReplicationConfigurationRule {
+/** `s3.<region>.amazonaws.com`: the kms:ViaService value of S3 in a region. */
+function viaS3(region: string): string {
+  return `s3.${region}.amazonaws.com`;
+}
+
+/** A replication rule's id: `to-` and the target's stable name (at most 255 characters, S3's limit). */
+function ruleIdFor(target: IEncryptedStore): string {
+  return `to-${target.stableName}`.slice(0, 255);
+}
+
+function replicationRule(target: IEncryptedStore, priority: number): S3BucketReplicationConfigurationRule {
   return {
-    id: `to-${target.region}-${index + 1}`,
-    priority: index + 1,
+    id: ruleIdFor(target),
+    priority,
     status: "Enabled",
     filter: { prefix: "" },
     deleteMarkerReplication: { status: "Disabled" },

@@ -1,16 +1,19 @@
-import { KeyVaultKey } from "@cdktf/provider-azurerm/lib/key-vault-key";
 import type { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
+import { AzapiResource } from "./azapi/resource";
 import type { ICustodyKeyVault } from "./key-vault";
 import { KEY_ENCRYPTION_USER_ROLE } from "./perms";
 import { assignRole } from "./private/roles";
 
 /** A customer-managed key as other constructs see it. */
 export interface ICustodyKey {
-  /** The key's versionless id: storage follows each rotation automatically. */
+  /**
+   * The key's versionless data-plane URI (`https://<vault>.vault.azure.net/keys/<name>`): storage
+   * follows each rotation automatically.
+   */
   readonly versionlessKeyId: string;
-  /** The key's versionless ARM id: the scope of role assignments on this key alone. */
+  /** The key's ARM id (`<vault id>/keys/<name>`): the scope of role assignments on this key alone. */
   readonly resourceId: string;
   readonly vault: ICustodyKeyVault;
   /**
@@ -49,18 +52,59 @@ export interface CustodyKeyProps {
 /** The shortest gap between automatic rotation and expiry, so a notification (and a person) can act. */
 export const ROTATION_MARGIN_DAYS = 28;
 
+/** Days before a version's expiry that Key Vault notifies (an Event Grid `KeyNearExpiry` event). */
+export const EXPIRY_NOTICE_DAYS = 30;
+
+/**
+ * The current stable ARM API version of `Microsoft.KeyVault/vaults/keys` (Azure/azure-rest-api-specs
+ * specification/keyvault/resource-manager/Microsoft.KeyVault/stable/2024-11-01/keys.json).
+ */
+export const KEY_VAULT_KEYS_API_VERSION = "2024-11-01";
+
+/** The azapi resource type of a custody key. */
+export const CUSTODY_KEY_RESOURCE_TYPE = `Microsoft.KeyVault/vaults/keys@${KEY_VAULT_KEYS_API_VERSION}`;
+
 /**
  * An HSM-backed RSA key (`RSA-HSM`) in a custody vault, for wrapping storage encryption keys
- * only (`wrapKey`, `unwrapKey`), with a rotation policy that rotates automatically, sets an
- * expiry on every rotated version (Key Vault applies `expire_after` to new versions, not to the
- * first one) and notifies 30 days before expiry, and `prevent_destroy`. It depends
- * on the vault's key-administrator grants, since the identity applying the plan creates it.
+ * only (`wrapKey`, `unwrapKey`), not exportable, with a rotation policy that rotates
+ * automatically after `rotateAfterDays`, sets an expiry of `expireAfterDays` on every rotated
+ * version (`rotationPolicy.attributes.expiryTime` applies to new versions, not to the first one)
+ * and notifies 30 days before expiry, and `prevent_destroy`.
+ *
+ * Created through the control plane. The key is an `azapi_resource` of type
+ * {@link CUSTODY_KEY_RESOURCE_TYPE} whose parent is the vault: Terraform PUTs and GETs it at
+ * management.azure.com ("Keys - Create If Not Exist", keys.json above), never at the vault's
+ * endpoint, which public network access off leaves reachable only through the private endpoint
+ * (learn.microsoft.com/azure/key-vault/general/access-behind-firewall: management goes to Azure
+ * Resource Manager, data-plane access to `https://<vault>.vault.azure.net`). Plan, apply and
+ * refresh therefore work from a runner outside the site networks. The identity applying the plan
+ * needs the control-plane action `Microsoft.KeyVault/vaults/keys/write` (and `.../keys/read`) on
+ * the vault (Contributor or Owner, which it holds anyway to create role assignments), not a data
+ * role: the key does not wait for the key administrators' grants nor for the private endpoint.
+ *
+ * What ARM key creation does NOT do (keys.json, Keys_CreateIfNotExist: "If it already exists, then
+ * the existing key is returned without any write operations being performed. This API does not
+ * create subsequent versions, and does not update existing keys."):
+ * - it never updates an existing key. Changing `keySize`, `rotateAfterDays` or `expireAfterDays`
+ *   (or the tags) after the key exists changes nothing in Azure; the plan keeps showing the
+ *   difference. Apply the change through the data plane, from inside the site network, as a key
+ *   administrator (the custom role holds `keyrotationpolicies/write` and `keys/update/action`):
+ *   `az keyvault key rotation-policy update --vault-name <vault> --name <key> --value policy.json`
+ *   (Key Vault REST "Update Key Rotation Policy", `PUT {vault}/keys/{name}/rotationpolicy`) for
+ *   the rotation policy, `az keyvault key set-attributes` ("Update Key", `PATCH
+ *   {vault}/keys/{name}`) for attributes and tags. A different key size or type needs a new key
+ *   (a new `keyName`) and a change of the store's customer-managed key;
+ * - it never deletes: ARM has no DELETE for keys, so `terraform destroy` could not remove a key
+ *   even without `prevent_destroy` (deletion is the data-plane `keys/delete`; see perms.ts);
+ * - it does not rotate: new versions come from the rotation policy (or `keys/rotate/action`).
+ * The first version gets no `exp` attribute (an absolute date would change on every synth); it is
+ * rotated after `rotateAfterDays` like every later version. The stack needs an AzapiProvider.
  */
 export class CustodyKey extends Construct implements ICustodyKey {
   public readonly versionlessKeyId: string;
   public readonly resourceId: string;
   public readonly vault: ICustodyKeyVault;
-  public readonly resource: KeyVaultKey;
+  public readonly resource: AzapiResource;
 
   constructor(scope: Construct, id: string, props: CustodyKeyProps) {
     super(scope, id);
@@ -80,23 +124,39 @@ export class CustodyKey extends Construct implements ICustodyKey {
     }
     if (problems.length > 0) throw new Error(problems.join("\n"));
     this.vault = props.vault;
-    this.resource = new KeyVaultKey(this, "Resource", {
+    this.resource = new AzapiResource(this, "Resource", {
+      type: CUSTODY_KEY_RESOURCE_TYPE,
       name: props.keyName,
-      keyVaultId: props.vault.vaultId,
-      keyType: "RSA-HSM",
-      keySize: props.keySize ?? 3072,
-      keyOpts: ["wrapKey", "unwrapKey"],
-      rotationPolicy: {
-        automatic: { timeAfterCreation: `P${rotate}D` },
-        expireAfter: `P${expire}D`,
-        notifyBeforeExpiry: "P30D",
+      parentId: props.vault.vaultId,
+      // KeyCreateParameters / KeyProperties in keys.json: `kty`, `keySize`, `keyOps`,
+      // `attributes` (KeyAttributes) and `rotationPolicy` (RotationPolicy: `attributes.expiryTime`
+      // and `lifetimeActions` of a `trigger` with `timeAfterCreate` or `timeBeforeExpiry` and an
+      // `action` of type `rotate` or `notify`), ISO 8601 durations throughout.
+      body: {
+        properties: {
+          kty: "RSA-HSM",
+          keySize: props.keySize ?? 3072,
+          keyOps: ["wrapKey", "unwrapKey"],
+          attributes: { enabled: true, exportable: false },
+          rotationPolicy: {
+            attributes: { expiryTime: `P${expire}D` },
+            lifetimeActions: [
+              { trigger: { timeAfterCreate: `P${rotate}D` }, action: { type: "rotate" } },
+              { trigger: { timeBeforeExpiry: `P${EXPIRY_NOTICE_DAYS}D` }, action: { type: "notify" } },
+            ],
+          },
+        },
       },
       tags: { ...(props.tags ?? {}) },
-      dependsOn: [...props.vault.keyAdministration],
+      // `keyUri` is the versionless data-plane URI ("The URI to retrieve the current version of the key").
+      responseExportValues: ["properties.keyUri"],
+      schemaValidationEnabled: true,
+      // Key Vault may echo enum values in another case (e.g. `Rotate`); that is not a change.
+      ignoreCasing: true,
       lifecycle: { preventDestroy: true },
     });
-    this.versionlessKeyId = this.resource.versionlessId;
-    this.resourceId = this.resource.resourceVersionlessId;
+    this.versionlessKeyId = this.resource.outputString("properties.keyUri");
+    this.resourceId = this.resource.id;
   }
 
   public grantEncryptionUse(grantId: string, principalId: string): RoleAssignment {

@@ -3,6 +3,7 @@ import { PrivateEndpoint } from "@cdktf/provider-azurerm/lib/private-endpoint";
 import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container";
 import { StorageContainerImmutabilityPolicy } from "@cdktf/provider-azurerm/lib/storage-container-immutability-policy";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
+import { Sleep } from "@cdktf/provider-time/lib/sleep";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { CustodyKey, type ICustodyKey } from "./custody-key";
@@ -21,6 +22,20 @@ export const MAX_RETENTION_DAYS = 146_000;
 
 /** Days deleted blobs, versions and containers stay recoverable (the most Azure allows). */
 export const SOFT_DELETE_DAYS = 365;
+
+/**
+ * Seconds the store waits after granting its identity the key before Azure checks the
+ * customer-managed key. Role assignments take effect after a delay: Resource Manager caches
+ * them, and Microsoft documents that a change can take up to 10 minutes to apply
+ * (learn.microsoft.com/azure/role-based-access-control/troubleshooting). Azure Verified Modules wait
+ * with a `time_sleep` between role assignments and key use for the same reason, 30 s by default
+ * (Azure/terraform-azurerm-avm-res-keyvault-vault main.keys.tf,
+ * `time_sleep.wait_for_rbac_before_key_operations`), 60-70 s in their customer-managed-key
+ * examples. The identity is new and the grant names its principal type (no Entra ID replication
+ * wait), so two minutes covers the usual case with a margin; raise `keyGrantPropagationSeconds`
+ * where a tenant is slower.
+ */
+export const KEY_GRANT_PROPAGATION_SECONDS = 120;
 
 /** An encrypted registry store as other constructs see it. */
 export interface IEncryptedStore {
@@ -72,6 +87,13 @@ export interface EncryptedStoreProps {
    */
   readonly redundancy?: StoreRedundancy;
   /**
+   * Seconds to wait between granting the store's identity its key and creating the account with
+   * the customer-managed key (1-900), so the first apply does not fail on a grant that has not
+   * propagated yet.
+   * @default 120 - see KEY_GRANT_PROPAGATION_SECONDS
+   */
+  readonly keyGrantPropagationSeconds?: number;
+  /**
    * Tags for every resource this construct creates.
    * @default - no tags
    */
@@ -95,6 +117,16 @@ export interface EncryptedStoreProps {
  *   subscription owners, can delete it or shorten its retention until it expires, and the account
  *   cannot be deleted while such versions exist. Overwrites create new versions instead of
  *   failing, which object replication needs (see ReplicationLink).
+ *
+ * First apply: Azure checks at account creation that the identity may use the key. The account
+ * therefore waits for the identity's key grant and then for a `time_sleep` of
+ * `keyGrantPropagationSeconds` (needs a TimeProvider in the stack). The account references the
+ * key by its versionless data-plane URI in `customer_managed_key.key_vault_key_id`, which azurerm
+ * only parses and resolves through Azure Resource Manager (the vault id from its URI, then the
+ * vault, to check soft delete and purge protection): no data-plane call from the runner
+ * (hashicorp/terraform-provider-azurerm internal/services/storage/storage_account_resource.go,
+ * `expandAccountCustomerManagedKey`; the read path, `flattenAccountCustomerManagedKey`, only
+ * rebuilds the URI from the account's properties).
  */
 export class EncryptedStore extends Construct implements IEncryptedStore {
   public readonly registryId: string;
@@ -109,7 +141,11 @@ export class EncryptedStore extends Construct implements IEncryptedStore {
   constructor(scope: Construct, id: string, props: EncryptedStoreProps) {
     super(scope, id);
     const floor = props.minRetentionDays ?? 30;
+    const propagation = props.keyGrantPropagationSeconds ?? KEY_GRANT_PROPAGATION_SECONDS;
     const problems: string[] = [];
+    if (!Token.isUnresolved(propagation) && (!Number.isInteger(propagation) || propagation < 1 || propagation > 900)) {
+      problems.push(`keyGrantPropagationSeconds must be a whole number from 1 to 900, got ${propagation} for registry '${props.registryId}'`);
+    }
     if (!Token.isUnresolved(props.retentionDays)) {
       if (props.retentionDays < floor) {
         problems.push(`retentionDays must be at least ${floor} (rules.minRetentionDays), got ${props.retentionDays} for registry '${props.registryId}'`);
@@ -134,6 +170,12 @@ export class EncryptedStore extends Construct implements IEncryptedStore {
       props.encryptionKey ??
       new CustodyKey(this, "Key", { vault: props.keyVault, keyName: `${props.accountName}-cmk`, tags });
     const keyGrant = this.key.grantEncryptionUse(props.registryId, identity.principalId);
+    // The wait runs again whenever the grant is replaced (a new assignment id).
+    const grantPropagated = new Sleep(this, "KeyGrantPropagation", {
+      createDuration: `${propagation}s`,
+      triggers: { role_assignment_id: keyGrant.id },
+      dependsOn: [keyGrant],
+    });
 
     this.account = new HardenedAccount(this, "Resource", {
       accountName: props.accountName,
@@ -148,13 +190,16 @@ export class EncryptedStore extends Construct implements IEncryptedStore {
         identity: { type: "UserAssigned", identityIds: [identity.id] },
         customerManagedKey: { keyVaultKeyId: this.key.versionlessKeyId, userAssignedIdentityId: identity.id },
         immutabilityPolicy: { state: "Unlocked", periodSinceCreationInDays: props.retentionDays, allowProtectedAppendWrites: false },
-        dependsOn: [keyGrant],
+        dependsOn: [grantPropagated],
       },
       tags,
     });
     this.accountId = this.account.resource.id;
     this.accountName = this.account.resource.name;
 
+    // By storage_account_id (not the deprecated storage_account_name), azurerm creates and reads the
+    // container through Azure Resource Manager, not the blob endpoint the private endpoint guards
+    // (hashicorp/terraform-provider-azurerm internal/services/storage/storage_container_resource.go).
     const container = new StorageContainer(this, "Container", {
       name: REGISTRY_CONTAINER,
       storageAccountId: this.accountId,

@@ -1,4 +1,6 @@
 export * from "./access-policy";
+export * from "./azapi/provider";
+export * from "./azapi/resource";
 export * from "./custody";
 export * from "./custody-key";
 export * from "./encrypted-store";

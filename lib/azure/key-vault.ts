@@ -7,7 +7,7 @@ import { Construct } from "constructs";
 import { type AzureCustody, principalProblems } from "./custody";
 import type { ILogStore } from "./log-store";
 import type { INetwork } from "./network";
-import { KEY_ADMIN_PERMISSIONS } from "./perms";
+import { type IRoleDefinition, KEY_ADMIN_PERMISSIONS, KEY_DELETION_PERMISSIONS } from "./perms";
 import { KEY_VAULT_NAME } from "./private/naming";
 import { assignRole, CustomRole } from "./private/roles";
 
@@ -18,9 +18,9 @@ export interface ICustodyKeyVault {
   /** The object ids that administer (but cannot use) the vault's keys. */
   readonly keyAdministrators: readonly string[];
   /**
-   * What a key must wait for: the role assignments that let the key administrators create and
-   * rotate keys (the identity applying the plan is one of them), and the private endpoint and
-   * DNS zone group through which the vault's data plane is reached.
+   * The role assignments that make the key administrators custodians of this vault's keys
+   * (rotation, rotation policy, recovery), for anything that must come after them. Keys
+   * themselves do not: the plan creates them through Azure Resource Manager (see CustodyKey).
    */
   readonly keyAdministration: readonly ITerraformDependable[];
 }
@@ -35,6 +35,12 @@ export interface CustodyKeyVaultProps {
   readonly vaultName: string;
   /** The custom key-administrator role's display name (unique in the tenant). */
   readonly keyAdminRoleName: string;
+  /**
+   * The display name of the custom role that may soft-delete keys (unique in the tenant). The
+   * role is defined but assigned to nobody; see perms.KEY_DELETION_PERMISSIONS.
+   * @default - `<keyAdminRoleName>-delete`
+   */
+  readonly keyDeletionRoleName?: string;
   /** Where the vault's private endpoint goes. */
   readonly network: INetwork;
   /** Where the vault's audit events go. */
@@ -64,13 +70,20 @@ export const VAULT_SOFT_DELETE_DAYS = 90;
  * still need an RBAC grant), a private endpoint in the site's endpoint subnet, audit events to
  * the log store, a CanNotDelete lock and `prevent_destroy`.
  *
- * Key administrators get a custom role (perms.KEY_ADMIN_PERMISSIONS) on this vault only: create,
- * rotate and manage keys, but no encrypt/decrypt/wrap/unwrap, no backup/export and no purge.
+ * Key administrators get a custom role (perms.KEY_ADMIN_PERMISSIONS) on this vault only: create
+ * versions, rotate, change attributes and the rotation policy, recover; no
+ * encrypt/decrypt/wrap/unwrap, no backup/export, no delete and no purge. Deleting a key is a
+ * second custom role (perms.KEY_DELETION_PERMISSIONS), defined here and assigned to nobody: it is
+ * granted for a planned deletion through an approval workflow, so no custodian destroys a key
+ * alone. perms.ts says what a subscription Owner can still do.
  *
- * Deploying: with public network access off, the key data plane is reachable only through the
- * private endpoint, so the plan that creates keys must be applied from inside the site network
- * (or a network peered with it that resolves the privatelink zones), by one of the key
- * administrators.
+ * Deploying: nothing in the plan uses the vault's data plane. The vault is read through Azure
+ * Resource Manager, and keys are created there too (CustodyKey), so the plan is applied from a
+ * runner outside the site networks. (azurerm's vault read also asks the data plane for
+ * certificate contacts, and ignores the refusal while public network access is off:
+ * hashicorp/terraform-provider-azurerm internal/services/keyvault/key_vault_resource.go,
+ * `resourceKeyVaultRead`; `contact` is never set here.) Data-plane work (a rotation-policy change,
+ * a manual rotation, a recovery) is done from inside a site network through the private endpoint.
  */
 export class CustodyKeyVault extends Construct implements ICustodyKeyVault {
   public readonly vaultId: string;
@@ -78,6 +91,10 @@ export class CustodyKeyVault extends Construct implements ICustodyKeyVault {
   public readonly keyAdministrators: readonly string[];
   public readonly keyAdministration: readonly ITerraformDependable[];
   public readonly resource: KeyVault;
+  /** The private endpoint through which the vault's data plane is reached from the site network. */
+  public readonly endpoint: PrivateEndpoint;
+  /** The custom role that may soft-delete keys, assigned to nobody (see perms.KEY_DELETION_PERMISSIONS). */
+  public readonly keyDeletionRole: IRoleDefinition;
 
   constructor(scope: Construct, id: string, props: CustodyKeyVaultProps) {
     super(scope, id);
@@ -111,7 +128,7 @@ export class CustodyKeyVault extends Construct implements ICustodyKeyVault {
     this.vaultId = this.resource.id;
     this.vaultUri = this.resource.vaultUri;
 
-    const endpoint = new PrivateEndpoint(this, "Endpoint", {
+    this.endpoint = new PrivateEndpoint(this, "Endpoint", {
       name: `${props.vaultName}-pe`,
       resourceGroupName: props.resourceGroupName,
       location: props.location,
@@ -141,22 +158,26 @@ export class CustodyKeyVault extends Construct implements ICustodyKeyVault {
 
     const role = new CustomRole(this, "KeyAdministratorRole", {
       roleName: props.keyAdminRoleName,
-      description: "Administers custody keys (create, rotate, rotation policy, soft delete, recover); no cryptographic use, no export, no purge",
+      description: "Administers custody keys (create versions, rotate, rotation policy, recover); no cryptographic use, no export, no delete, no purge",
       resourceGroupId: props.resourceGroupId,
       permissions: KEY_ADMIN_PERMISSIONS,
       readsData: false,
     });
+    this.keyDeletionRole = new CustomRole(this, "KeyDeletionRole", {
+      roleName: props.keyDeletionRoleName ?? `${props.keyAdminRoleName}-delete`,
+      description: "Soft-deletes custody keys: grant only for a planned deletion, through approval by a second person; never purges",
+      resourceGroupId: props.resourceGroupId,
+      permissions: KEY_DELETION_PERMISSIONS,
+      readsData: false,
+    });
     const grants = new Construct(this, "KeyAdministrators");
-    this.keyAdministration = [
-      ...admins.map((principalId) =>
-        assignRole(grants, principalId, {
-          scope: this.resource.id,
-          principalId,
-          role,
-          description: "administer-keys: custody key life cycle without cryptographic use",
-        }),
-      ),
-      endpoint,
-    ];
+    this.keyAdministration = admins.map((principalId) =>
+      assignRole(grants, principalId, {
+        scope: this.resource.id,
+        principalId,
+        role,
+        description: "administer-keys: custody key life cycle without cryptographic use or deletion",
+      }),
+    );
   }
 }

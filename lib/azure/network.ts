@@ -1,14 +1,14 @@
 import { MonitorDiagnosticSetting } from "@cdktf/provider-azurerm/lib/monitor-diagnostic-setting";
 import { NetworkSecurityGroup } from "@cdktf/provider-azurerm/lib/network-security-group";
 import { NetworkSecurityRule } from "@cdktf/provider-azurerm/lib/network-security-rule";
-import { DataAzurermNetworkWatcher } from "@cdktf/provider-azurerm/lib/data-azurerm-network-watcher";
+import { NetworkWatcher } from "@cdktf/provider-azurerm/lib/network-watcher";
 import { NetworkWatcherFlowLog } from "@cdktf/provider-azurerm/lib/network-watcher-flow-log";
 import { PrivateDnsZone } from "@cdktf/provider-azurerm/lib/private-dns-zone";
 import { PrivateDnsZoneVirtualNetworkLink } from "@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link";
 import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
 import { SubnetNetworkSecurityGroupAssociation } from "@cdktf/provider-azurerm/lib/subnet-network-security-group-association";
 import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network";
-import { Fn, Token } from "cdktf";
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import type { ILogStore } from "./log-store";
 
@@ -31,6 +31,11 @@ export interface NetworkWatcherRef {
   readonly resourceGroupName: string;
 }
 
+/** The name Azure gives a region's Network Watcher, and the name this library gives the one it creates. */
+export function networkWatcherName(location: string): string {
+  return `NetworkWatcher_${location}`;
+}
+
 export interface NetworkProps {
   readonly resourceGroupName: string;
   readonly location: string;
@@ -38,18 +43,25 @@ export interface NetworkProps {
   readonly namePrefix: string;
   /** The site's private address space (RFC 1918), e.g. `10.10.0.0/16`. */
   readonly cidr: string;
-  /** Where NSG diagnostics and VNet flow logs go. */
+  /** Where NSG diagnostics and VNet flow logs go; the flow log keeps its `flowLogRetentionDays`. */
   readonly logStore: ILogStore;
   /**
-   * Days VNet flow logs are kept in the log store.
-   * @default 400
-   */
-  readonly flowLogRetentionDays?: number;
-  /**
-   * The region's Network Watcher. Azure creates one per region and subscription
-   * (`NetworkWatcher_<region>` in `NetworkWatcherRG`) when the first VNet is created there, and
-   * allows only one, so this construct references it rather than creating a second.
-   * @default - `NetworkWatcher_<location>` in `NetworkWatcherRG`, Azure's automatic one
+   * An existing Network Watcher of this region to own the flow log, instead of creating one. Azure
+   * allows one Network Watcher per subscription and region ("You must create one Network Watcher
+   * resource per subscription per region", learn.microsoft.com/rest/api/network-watcher), so pass
+   * the existing one when the subscription already has it: Azure creates `NetworkWatcher_<region>`
+   * in `NetworkWatcherRG` by itself when a virtual network is created in a region that has none,
+   * unless the subscription opted out. Referenced by name only (no lookup at plan), so it may also
+   * be a watcher another stack of the same apply creates.
+   *
+   * To manage an existing watcher with this construct instead, it must have the name and resource
+   * group this construct would give it (`NetworkWatcher_<location>` in `resourceGroupName`; Azure
+   * cannot move it to another group without replacing it), and be imported into the
+   * `azurerm_network_watcher` of this construct: `network.networkWatcher?.importFrom("<ARM id>")`
+   * in the app, or `terraform import <address> /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/networkWatchers/NetworkWatcher_<location>`
+   * (hashicorp/terraform-provider-azurerm website/docs/r/network_watcher.html.markdown, Import).
+   * @default - a new `NetworkWatcher_<location>` in `resourceGroupName`, created before the VNet so
+   * that Azure does not create its own
    */
   readonly networkWatcher?: NetworkWatcherRef;
   /**
@@ -91,6 +103,11 @@ function denyRules(): RuleSpec[] {
  *
  * Why VNet flow logs and not NSG flow logs: Azure stopped accepting new NSG flow logs (retiring
  * them) in favour of VNet flow logs, which also see traffic to private endpoints.
+ *
+ * A fresh subscription has no Network Watcher until its first virtual network exists, so looking
+ * one up at plan fails there. This construct creates the region's watcher itself (or takes an
+ * existing one, see `networkWatcher`) and makes the VNet depend on it, so Azure never adds a
+ * second, unmanaged one in `NetworkWatcherRG`.
  */
 export class Network extends Construct implements INetwork {
   public readonly resource: VirtualNetwork;
@@ -99,21 +116,35 @@ export class Network extends Construct implements INetwork {
   public readonly workloadSubnetId: string;
   public readonly blobDnsZoneId: string;
   public readonly vaultDnsZoneId: string;
+  /** The Network Watcher this construct created, or undefined when an existing one was given. */
+  public readonly networkWatcher?: NetworkWatcher;
+  /** The Network Watcher that owns the flow log. */
+  public readonly networkWatcherRef: NetworkWatcherRef;
+  public readonly flowLog: NetworkWatcherFlowLog;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
-    const retention = props.flowLogRetentionDays ?? 400;
-    if (!Token.isUnresolved(retention) && (retention < 90 || retention > 365 * 5)) {
-      throw new Error(`flowLogRetentionDays must be from 90 to 1825, got ${retention} for network '${props.namePrefix}'`);
-    }
     const tags = { ...(props.tags ?? {}) };
     const rg = props.resourceGroupName;
+    if (props.networkWatcher) {
+      this.networkWatcherRef = props.networkWatcher;
+    } else {
+      this.networkWatcher = new NetworkWatcher(this, "NetworkWatcher", {
+        name: networkWatcherName(props.location),
+        resourceGroupName: rg,
+        location: props.location,
+        tags,
+      });
+      this.networkWatcherRef = { name: this.networkWatcher.name, resourceGroupName: this.networkWatcher.resourceGroupName };
+    }
     this.resource = new VirtualNetwork(this, "Resource", {
       name: `${props.namePrefix}-vnet`,
       resourceGroupName: rg,
       location: props.location,
       addressSpace: [props.cidr],
       tags,
+      // Azure enables a watcher automatically for a region's first VNet; ours must exist by then.
+      dependsOn: this.networkWatcher ? [this.networkWatcher] : undefined,
     });
     this.virtualNetworkId = this.resource.id;
 
@@ -163,22 +194,21 @@ export class Network extends Construct implements INetwork {
     this.blobDnsZoneId = zone("BlobDnsZone", BLOB_PRIVATE_DNS_ZONE);
     this.vaultDnsZoneId = zone("VaultDnsZone", VAULT_PRIVATE_DNS_ZONE);
 
-    const watcher = props.networkWatcher ?? { name: `NetworkWatcher_${props.location}`, resourceGroupName: "NetworkWatcherRG" };
-    // Looked up rather than assumed: a subscription that opted out of automatic Network Watchers
-    // fails at plan with "not found", naming the watcher, instead of half-way through an apply.
-    const existing = new DataAzurermNetworkWatcher(this, "NetworkWatcher", { name: watcher.name, resourceGroupName: watcher.resourceGroupName });
-    new NetworkWatcherFlowLog(this, "FlowLog", {
+    // retention_policy.days: Network Watcher keeps flow logs at most a year (1-365 days, see
+    // LogStore.flowLogRetentionDays, which checks the range).
+    this.flowLog = new NetworkWatcherFlowLog(this, "FlowLog", {
       name: `${props.namePrefix}-vnet-flow-log`,
-      networkWatcherName: existing.name,
-      resourceGroupName: existing.resourceGroupName,
+      networkWatcherName: this.networkWatcherRef.name,
+      resourceGroupName: this.networkWatcherRef.resourceGroupName,
       location: props.location,
       targetResourceId: this.resource.id,
       storageAccountId: props.logStore.flowLogAccountId,
       enabled: true,
       version: 2,
-      retentionPolicy: { enabled: true, days: retention },
+      retentionPolicy: { enabled: true, days: props.logStore.flowLogRetentionDays },
       tags,
     });
+    props.logStore.registerFlowLog(this.flowLog);
   }
 
   private securityGroup(id: string, name: string, subnet: Subnet, props: NetworkProps, rules: readonly RuleSpec[]): void {

@@ -38,12 +38,24 @@ export const STORE_WRITER_PERMISSIONS: CustomRolePermissions = {
 };
 
 /**
- * Administer a key's life cycle without any cryptographic use of it (the Azure counterpart of
- * the AWS KEY_ADMIN_ACTIONS). Deliberately absent, compared with the built-in "Key Vault Crypto
- * Officer": encrypt/decrypt/wrap/unwrap/sign/verify (use), backup/restore/import/release (key
- * material leaving or entering the vault) and purge (destruction; purge protection also forbids
- * it). Deleting a key only soft-deletes it (recoverable for 90 days) and the key is
- * `prevent_destroy`; the vault itself can only be read, not reconfigured.
+ * Administer a key's life cycle without any cryptographic use of it and without destroying it
+ * (the Azure counterpart of the AWS KEY_ADMIN_ACTIONS). Deliberately absent, compared with the
+ * built-in "Key Vault Crypto Officer": encrypt/decrypt/wrap/unwrap/sign/verify (use),
+ * backup/restore/import/release (key material leaving or entering the vault), delete and purge
+ * (destruction). The vault itself can only be read, not reconfigured. Key creation by the plan
+ * goes through Azure Resource Manager (`Microsoft.KeyVault/vaults/keys/write`, a control-plane
+ * action of the deploying identity, see CustodyKey); `keys/create/action` here lets a custodian
+ * create a version by hand from inside the site network, `keys/rotate/action` rotate now,
+ * `keys/update/action` and `keyrotationpolicies/write` change attributes and the rotation policy
+ * (the data-plane path the plan cannot take), `keys/recover/action` undo a soft delete.
+ *
+ * Why delete is not here: with purge protection on, a deleted key stays recoverable for 90 days,
+ * but Key Vault purges it by itself when that window ends, and every blob it protects is then
+ * unreadable for good. A single custodian who deletes a key and is not noticed for 90 days would
+ * have destroyed a registry copy alone. Deleting a key is therefore a separate role
+ * (KEY_DELETION_PERMISSIONS) that no principal holds: it is meant to be granted for the time of a
+ * planned deletion, through an approval workflow (Entra ID Privileged Identity Management with
+ * approval by a second person), so that two people act.
  */
 export const KEY_ADMIN_PERMISSIONS: CustomRolePermissions = {
   actions: ["Microsoft.KeyVault/vaults/read"],
@@ -52,11 +64,31 @@ export const KEY_ADMIN_PERMISSIONS: CustomRolePermissions = {
     "Microsoft.KeyVault/vaults/keys/create/action",
     "Microsoft.KeyVault/vaults/keys/update/action",
     "Microsoft.KeyVault/vaults/keys/rotate/action",
-    "Microsoft.KeyVault/vaults/keys/delete",
     "Microsoft.KeyVault/vaults/keys/recover/action",
     "Microsoft.KeyVault/vaults/keyrotationpolicies/read",
     "Microsoft.KeyVault/vaults/keyrotationpolicies/write",
   ],
+};
+
+/**
+ * Soft-delete a custody key, and nothing else: the role for a planned, approved deletion (see
+ * KEY_ADMIN_PERMISSIONS). Defined on each site's resource group, assigned to nobody by this
+ * library. There is no purge action here, nor anywhere in this library, and the vault's purge
+ * protection refuses a purge from anyone, Owner included, until the 90-day retention ends.
+ *
+ * What this cannot prevent (Azure RBAC has no two-person rule of its own, and a user cannot
+ * create deny assignments): a subscription Owner (or User Access Administrator) can assign
+ * himself this role or "Key Vault Crypto Officer" and soft-delete a key alone, disable it, or
+ * change its rotation policy; he can also remove the CanNotDelete locks and delete (soft-delete)
+ * the vault. Locks do not cover data-plane operations such as key deletion at all. He cannot
+ * purge a key or the vault while purge protection is on (it cannot be turned off once on), so a
+ * deletion stays recoverable for 90 days: an alert on the vault's `KeyDelete` audit events
+ * (diagnostic logs go to the site's workspace) and a second person's recovery are what stop it
+ * becoming destruction. Owner-level standing access should itself be behind PIM with approval.
+ */
+export const KEY_DELETION_PERMISSIONS: CustomRolePermissions = {
+  actions: ["Microsoft.KeyVault/vaults/read"],
+  dataActions: ["Microsoft.KeyVault/vaults/keys/read", "Microsoft.KeyVault/vaults/keys/delete"],
 };
 
 /**

@@ -6,6 +6,8 @@ import { StackView } from "./private/resource-view";
 import { suppressionCovering } from "./private/suppression-store";
 import { type PolicyFinding, policyReport, type RuleLevel, writePolicyReport } from "./report";
 import type { PolicyRule, ResourceRule, RuleContext, RuleOptions, RuleOutcome, TopologyRule } from "./rule";
+import { ArgumentsPassAwsProviderValidation } from "./rules/arguments-pass-aws-provider-validation";
+import { ArgumentsPassAzureProviderValidation } from "./rules/arguments-pass-azure-provider-validation";
 import { DutiesAreSeparated } from "./rules/duties-are-separated";
 import { KeyDeletionProtected } from "./rules/key-deletion-protected";
 import { KeyRotationEnabled } from "./rules/key-rotation-enabled";
@@ -27,7 +29,7 @@ import { StoreRequiresTls } from "./rules/store-requires-tls";
 
 /** A rule as the embassy pack uses it: its id, its level and how to fix a finding. */
 export interface PackRule {
-  /** `EMB-<area><nn>`: S store, K key, R replication, I identity, N network, T topology. */
+  /** `EMB-<area><nn>`: S store, K key, R replication, I identity, N network, P provider limits, T topology. */
   readonly id: string;
   readonly rule: PolicyRule;
   readonly level: RuleLevel;
@@ -57,6 +59,8 @@ export const EMBASSY_RULES: readonly PackRule[] = [
   { id: "EMB-I04", rule: RolePolicyFitsIamLimit, level: "error", fix: "split the role's grants (fewer stores per site, or separate roles per registry group) until each inline policy fits" },
   { id: "EMB-N01", rule: NetworkHasNoInternetIngress, level: "error", fix: "remove internet and NAT gateways and public IPs; admit only private address space in security groups, ACLs and NSGs; leave default security groups empty" },
   { id: "EMB-N02", rule: NetworkHasFlowLogs, level: "warning", fix: "add a flow log for the network (aws_flow_log with vpc_id; an Azure virtual network flow log)" },
+  { id: "EMB-P01", rule: ArgumentsPassAwsProviderValidation, level: "error", fix: "use a value terraform-provider-aws and the AWS API accept, as the finding says (every limit and its source is in lib/policy/private/provider-limits.ts): e.g. security group and rule descriptions take only letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*, so no apostrophes" },
+  { id: "EMB-P02", rule: ArgumentsPassAzureProviderValidation, level: "error", fix: "use a value azurerm, azapi and Azure accept, as the finding says (every limit and its source is in lib/policy/private/provider-limits.ts): e.g. storage account names are 3-24 lowercase letters and digits, Key Vault key names 1-127 letters, digits and hyphens" },
   { id: "EMB-T01", rule: RegistriesReachForeignSite, level: "error", fix: "add a link from the primary to a foreign site at least rules.minForeignDistanceKm from every domestic site" },
 ];
 

@@ -1,26 +1,43 @@
 import { readFileSync } from "node:fs";
-import { extname } from "node:path";
+import { dirname, extname, resolve } from "node:path";
 import { LineCounter, parseDocument, isNode } from "yaml";
 import type { z } from "zod";
 import type { Topology } from "./model";
 import { TopologyError, type TopologyProblem } from "./problems";
 import { distance } from "fastest-levenshtein";
 import {
+  AlertsSchema,
   AwsCustodySchema,
+  AwsIdentitySchema,
   AzureCustodySchema,
+  AzureIdentitySchema,
+  IdentitySchema,
   LinkSchema,
+  LocationSchema,
   RegistrySchema,
   RulesSchema,
   SiteSchema,
   type TopologyDocument,
   TopologySchema,
+  VpnSchema,
 } from "./schema";
 import { validateTopology } from "./validate";
+
+/** How to read a topology that does not come straight from its file. */
+export interface ParseOptions {
+  /**
+   * The folder that files named in the topology (an on-premises site's trust anchor
+   * certificate) are relative to: the topology file's folder.
+   * @default - the current working directory
+   */
+  readonly baseDir?: string;
+}
 
 /**
  * Reads a topology file (`.yaml`, `.yml` or `.json`), checks its shape against version 1 of
  * the contract and then every semantic rule. Throws one {@link TopologyError} listing every
- * problem found, with line numbers where the file has them.
+ * problem found, with line numbers where the file has them. Files the topology names are read
+ * relative to the topology file's folder.
  */
 export function loadTopologyFile(path: string): Topology {
   let text: string;
@@ -33,11 +50,11 @@ export function loadTopologyFile(path: string): Topology {
   if (![".yaml", ".yml", ".json"].includes(ext)) {
     throw new TopologyError(path, [{ path: "(file)", message: `'${path}' must end in .yaml, .yml or .json, got '${ext || "(none)"}'` }]);
   }
-  return parseTopologyText(text, path);
+  return parseTopologyText(text, path, { baseDir: dirname(resolve(path)) });
 }
 
 /** Parses topology text (YAML or JSON: JSON is YAML) and validates it. */
-export function parseTopologyText(text: string, source = "(inline)"): Topology {
+export function parseTopologyText(text: string, source = "(inline)", options: ParseOptions = {}): Topology {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -53,17 +70,18 @@ export function parseTopologyText(text: string, source = "(inline)"): Topology {
     }
     return undefined;
   };
-  return parseTopology(doc.toJS(), source, lineOf);
+  return parseWithLines(doc.toJS(), source, options, lineOf);
 }
 
 /** Validates an already-parsed topology object (shape, then semantics). */
-export function parseTopology(
-  data: unknown,
-  source = "(inline)",
-  lineOf: (path: readonly PropertyKey[]) => number | undefined = () => undefined,
-): Topology {
+export function parseTopology(data: unknown, source = "(inline)", options: ParseOptions = {}): Topology {
+  return parseWithLines(data, source, options, () => undefined);
+}
+
+function parseWithLines(data: unknown, source: string, options: ParseOptions, lineOf: (path: readonly PropertyKey[]) => number | undefined): Topology {
+  const readFile = (path: string) => readFileSync(resolve(options.baseDir ?? process.cwd(), path), "utf8");
   const shape = TopologySchema.safeParse(data, { reportInput: true });
-  if (shape.success) return checkSemantics(shape.data, [], source, lineOf);
+  if (shape.success) return checkSemantics(shape.data, [], source, lineOf, readFile);
   // An unknown key close to a missing one is a typo: reported once, with the likely key, and
   // read as that key. Unknown keys alone do not stop the semantic rules either, so an author
   // sees a typo and, say, an overlapping CIDR in one pass.
@@ -72,7 +90,7 @@ export function parseTopology(
   const shapeProblems = issues.map((issue) => shapeProblem(issue, data, lineOf, repair.suggestions));
   const retry = issues.every((i) => i.code === "unrecognized_keys") ? TopologySchema.safeParse(repair.data) : undefined;
   if (!retry?.success) throw new TopologyError(source, shapeProblems);
-  return checkSemantics(retry.data, shapeProblems, source, lineOf);
+  return checkSemantics(retry.data, shapeProblems, source, lineOf, readFile);
 }
 
 function checkSemantics(
@@ -80,8 +98,9 @@ function checkSemantics(
   shapeProblems: readonly TopologyProblem[],
   source: string,
   lineOf: (path: readonly PropertyKey[]) => number | undefined,
+  readFile: (path: string) => string,
 ): Topology {
-  const result = validateTopology(document);
+  const result = validateTopology(document, { readFile });
   const problems = [...shapeProblems, ...(result.ok ? [] : result.problems.map((p) => ({ ...p, line: lineOf(pathKeys(p.path)) })))];
   if (!result.ok || problems.length > 0) throw new TopologyError(source, problems);
   return result.topology;
@@ -95,8 +114,14 @@ const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
   "custody.azure": Object.keys(AzureCustodySchema.shape),
   rules: Object.keys(RulesSchema.shape),
   sites: Object.keys(SiteSchema.shape),
+  "sites.location": Object.keys(LocationSchema.shape),
+  "sites.vpn": Object.keys(VpnSchema.shape),
+  "sites.identity": Object.keys(IdentitySchema.shape),
+  "sites.identity.aws": Object.keys(AwsIdentitySchema.shape),
+  "sites.identity.azure": Object.keys(AzureIdentitySchema.shape),
   registries: Object.keys(RegistrySchema.shape),
   links: Object.keys(LinkSchema.shape),
+  alerts: Object.keys(AlertsSchema.shape),
 };
 
 interface KeyRepair {

@@ -1,10 +1,88 @@
 import type { Region } from "../regions/catalogue";
-import type { AwsCustody, AzureCustody, RegistryDocument, SiteDocument, TopologyRules } from "./schema";
+import type { AwsCustody, AzureCustody, AzureIdentityDocument, LocationDocument, RegistryDocument, TopologyRules, VpnDocument } from "./schema";
 
-/** A site with the facts derived from its region: country, coordinates, partition, jurisdiction. */
-export interface Site extends SiteDocument {
+/**
+ * Where a site is, whoever runs it: from the region catalogue for a cloud site, from its declared
+ * location for an on-premises site. The domestic/foreign and distance rules read this.
+ */
+export interface Place {
+  /** City or area: "Amsterdam", "Groningen". */
+  readonly city: string;
+  /** ISO 3166-1 alpha-2 country code, upper case. */
+  readonly country: string;
+  /** Latitude in decimal degrees. */
+  readonly latitude: number;
+  /** Longitude in decimal degrees. */
+  readonly longitude: number;
+  /** Legal area of the data location: "EU", "EEA" or the country code (see regions/jurisdictions.ts). */
+  readonly jurisdiction: string;
+}
+
+/** What every site has, whatever runs it. */
+interface SiteBase {
+  readonly id: string;
+  readonly role: "domestic" | "foreign";
+  /** Whether registries are written here; exactly one site is the primary. */
+  readonly primary: boolean;
+  /** Private address space of the site. */
+  readonly cidr: string;
+  /** Where the site is. */
+  readonly place: Place;
+}
+
+/** An AWS site, with the facts derived from its region: country, coordinates, partition, jurisdiction. */
+export interface AwsSite extends SiteBase {
+  readonly cloud: "aws";
+  readonly region: string;
   readonly regionInfo: Region;
 }
+
+/** An Azure site, with the facts derived from its region. */
+export interface AzureSite extends SiteBase {
+  readonly cloud: "azure";
+  readonly region: string;
+  readonly regionInfo: Region;
+}
+
+/** A site in a cloud region: the sites this project deploys stacks for. */
+export type CloudSite = AwsSite | AzureSite;
+
+/** The datacenter's VPN device (validated: a public address, a usable ASN). */
+export type SiteVpn = VpnDocument;
+
+/** Where an on-premises site is, as declared (validated: the coordinates lie in the country). */
+export type SiteLocation = LocationDocument;
+
+/** How an on-premises site's copy job proves who it is to each cloud it sends to. */
+export interface OnPremIdentity {
+  /** IAM Roles Anywhere: present when the site sends to an AWS site. */
+  readonly aws?: {
+    /** The PEM file as the topology names it, relative to the topology file. */
+    readonly trustAnchorCertificate: string;
+    /** The CA certificate's PEM block read from that file (checked: the only one, a CA, not expired). */
+    readonly certificatePem: string;
+  };
+  /** A federated credential on a user-assigned identity: present when the site sends to an Azure site. */
+  readonly azure?: AzureIdentityDocument;
+}
+
+/**
+ * A datacenter the state runs itself. Nothing is deployed in it; the clouds' side of each link
+ * from it is, and its copy job gets a push plan.
+ */
+export interface OnPremSite extends SiteBase {
+  readonly cloud: "onprem";
+  readonly location: SiteLocation;
+  readonly vpn?: SiteVpn;
+  /** Empty when the site sends to no cloud. */
+  readonly identity: OnPremIdentity;
+}
+
+/**
+ * A validated site. Narrow on `cloud` before reading cloud-only facts:
+ * `if (site.cloud !== "onprem") site.regionInfo.partition`.
+ */
+export type Site = CloudSite | OnPremSite;
 
 export type Registry = RegistryDocument;
 
@@ -18,6 +96,13 @@ export interface LinkMechanism {
   readonly achievableRpoMinutes: number;
   /** How many targets one source store may replicate to with this mechanism, if limited. */
   readonly maxTargetsPerSource?: number;
+  /**
+   * Whether this project deploys anything for a link of this kind: the native replication
+   * between two cloud sites, or the clouds' side (stores, ingest identity, VPN) of a datacenter's
+   * copy job. False for the state's own storage replication between two of its datacenters,
+   * which is validated and reported but never synthesized.
+   */
+  readonly builtHere: boolean;
 }
 
 /** A replication link between two validated sites, with the registries it carries. */
@@ -26,11 +111,19 @@ export interface Link {
   readonly to: Site;
   readonly registries: readonly Registry[];
   readonly mechanism: LinkMechanism;
+  /** The schedule of a link from an on-premises site, in minutes (its RPO); absent on links from cloud sites. */
+  readonly everyMinutes?: number;
 }
 
 export interface Custody {
   readonly aws?: AwsCustody;
   readonly azure?: AzureCustody;
+}
+
+/** Who is told when a promise is at risk. */
+export interface Alerts {
+  /** Email addresses; empty when the topology names no one. */
+  readonly emails: readonly string[];
 }
 
 /** A topology that passed every rule: what the stacks are built from. */
@@ -44,6 +137,7 @@ export interface Topology {
   readonly primary: Site;
   readonly registries: readonly Registry[];
   readonly links: readonly Link[];
+  readonly alerts: Alerts;
   /** Things allowed but worth an architect's attention (e.g. no foreign copy yet). */
   readonly warnings: readonly string[];
 }

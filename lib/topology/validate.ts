@@ -1,9 +1,12 @@
+import { readFileSync } from "node:fs";
 import * as ipaddr from "ipaddr.js";
-import { findRegion, greatCircleKm, suggestRegions } from "../regions/catalogue";
+import { findRegion, greatCircleKm, REGIONS, suggestRegions } from "../regions/catalogue";
+import { jurisdictionOf } from "../regions/jurisdictions";
 import { mechanismFor } from "./mechanisms";
-import type { Link, Registry, Site, Topology } from "./model";
+import type { Link, OnPremIdentity, Registry, Site, Topology } from "./model";
+import { bgpAsnProblem, checkPublicIp, checkTrustAnchor, locationProblem } from "./onprem";
 import type { TopologyProblem } from "./problems";
-import type { LinkDocument, TopologyDocument } from "./schema";
+import type { LinkDocument, SiteDocument, TopologyDocument } from "./schema";
 
 /** Smallest and largest site address space: two /x+1 subnets per site must fit, one per zone. */
 const MIN_PREFIX = 16;
@@ -15,6 +18,15 @@ const UNSUPPORTED_REGION = /^(us-gov-|cn-|us-iso|us-isob-|eu-isoe-|us-isof-)/;
 /** Partitions whose endpoints, ARNs and service principals the constructs build for. */
 const BUILDABLE_PARTITIONS: readonly string[] = ["aws", "azure"];
 
+export interface ValidationOptions {
+  /**
+   * Reads a file the topology names (an on-premises site's trust anchor certificate), given the
+   * path as written; throws when it cannot. The loader reads relative to the topology file.
+   * @default - read relative to the current working directory
+   */
+  readonly readFile?: (path: string) => string;
+}
+
 export type ValidationResult =
   | { readonly ok: true; readonly topology: Topology }
   | { readonly ok: false; readonly problems: readonly TopologyProblem[] };
@@ -23,27 +35,46 @@ export type ValidationResult =
  * The semantic rules of ../shared/DESIGN.md on a shape-valid document. Every rule runs
  * (as far as the facts it needs exist), so all problems are reported together.
  */
-export function validateTopology(doc: TopologyDocument): ValidationResult {
+export function validateTopology(doc: TopologyDocument, options: ValidationOptions = {}): ValidationResult {
   const problems: TopologyProblem[] = [];
   const warnings: string[] = [];
   const fail = (path: string, message: string) => problems.push({ path, message });
+  const readFile = options.readFile ?? ((path: string) => readFileSync(path, "utf8"));
 
-  // --- sites: ids, regions, custody ------------------------------------------------------
+  // --- sites: ids, regions or locations, custody -------------------------------------------
   const sites = new Map<string, Site>();
   doc.sites.forEach((s, i) => {
     const path = `sites[${i}]`;
     if (doc.sites.findIndex((o) => o.id === s.id) !== i) {
       fail(`${path}.id`, `site id '${s.id}' is used more than once`);
     }
-    const regionInfo = findRegion(s.cloud, s.region);
-    if (!regionInfo && UNSUPPORTED_REGION.test(s.region)) {
+    if (s.cloud === "onprem") {
+      const site = resolveOnPremSite(doc, s, i, fail, warnings, readFile);
+      if (site && !sites.has(s.id)) sites.set(s.id, site);
+      return;
+    }
+    // A cloud site: its place comes from its region; the on-premises keys do not apply.
+    if (s.location) {
+      fail(`${path}.location`, `${s.cloud} site '${s.id}': location is only for on-premises sites (cloud: onprem), got ${describeLocation(s.location)}; a cloud site's place comes from its region`);
+    }
+    if (s.vpn) {
+      fail(`${path}.vpn`, `${s.cloud} site '${s.id}': vpn describes an on-premises site's VPN device, got publicIp ${s.vpn.publicIp}; remove it here and declare it on the datacenter that connects to this site`);
+    }
+    if (s.identity) {
+      fail(`${path}.identity`, `${s.cloud} site '${s.id}': identity says how an on-premises site's copy job proves who it is, got keys ${Object.keys(s.identity).join(", ") || "(none)"}; remove it here`);
+    }
+    const regionInfo = s.region === undefined ? undefined : findRegion(s.cloud, s.region);
+    if (s.region === undefined) {
+      fail(`${path}.region`, `${s.cloud} site '${s.id}' needs a region: the ${s.cloud} region it runs in, such as ${s.cloud === "aws" ? "eu-central-1" : "westeurope"}`);
+    } else if (!regionInfo && UNSUPPORTED_REGION.test(s.region)) {
       fail(`${path}.region`, `site '${s.id}': '${s.region}' is in an isolated partition (GovCloud, China or ISO), which this library does not support`);
     } else if (!regionInfo) {
       const near = suggestRegions(s.cloud, s.region);
       const hint = near.length > 0 ? `; did you mean ${near.map((n) => `'${n}'`).join(", ")}?` : "";
       fail(`${path}.region`, `site '${s.id}': '${s.region}' is not a known ${s.cloud} region${hint}`);
     } else {
-      if (!sites.has(s.id)) sites.set(s.id, { ...s, regionInfo });
+      const base = { id: s.id, role: s.role, primary: s.primary, cidr: s.cidr, region: s.region, regionInfo, place: regionInfo };
+      if (!sites.has(s.id)) sites.set(s.id, s.cloud === "aws" ? { ...base, cloud: "aws" } : { ...base, cloud: "azure" });
       if (!BUILDABLE_PARTITIONS.includes(regionInfo.partition)) {
         fail(
           `${path}.region`,
@@ -97,33 +128,41 @@ export function validateTopology(doc: TopologyDocument): ValidationResult {
   });
 
   // --- geography: home country, foreign distance, separate regions ---------------------
+  // A site's country and coordinates are its region's (cloud) or its declared location's (onprem).
   const resolved = [...sites.values()];
   const domestic = resolved.filter((s) => s.role === "domestic");
   const foreign = resolved.filter((s) => s.role === "foreign");
+  if (!REGIONS.some((r) => r.country === doc.home) && !doc.sites.some((s) => s.cloud === "onprem" && s.role === "domestic")) {
+    fail("home", `${doc.home} has no AWS or Azure region; declare your datacenter as cloud: onprem (a domestic site with its location) to hold the copy at home`);
+  }
   for (const s of domestic) {
-    if (s.regionInfo.country !== doc.home) {
-      fail(siteRegionPath(doc, s), `domestic site '${s.id}': region '${s.region}' lies in ${s.regionInfo.country}, not in the home country ${doc.home}`);
+    if (s.place.country === doc.home) continue;
+    if (s.cloud === "onprem") {
+      fail(sitePlacePath(doc, s), `domestic site '${s.id}': location.country is ${s.place.country}, not the home country ${doc.home}`);
+    } else {
+      fail(sitePlacePath(doc, s), `domestic site '${s.id}': region '${s.region}' lies in ${s.place.country}, not in the home country ${doc.home}`);
     }
   }
   for (const f of foreign) {
-    if (f.regionInfo.country === doc.home) {
-      fail(siteRegionPath(doc, f), `foreign site '${f.id}': region '${f.region}' lies in the home country ${doc.home}; a foreign site must be abroad`);
+    if (f.place.country === doc.home) {
+      const what = f.cloud === "onprem" ? `location.country ${f.place.country} is` : `region '${f.region}' lies in`;
+      fail(sitePlacePath(doc, f), `foreign site '${f.id}': ${what} the home country ${doc.home}; a foreign site must be abroad`);
       continue;
     }
     for (const d of domestic) {
-      const km = Math.round(greatCircleKm(f.regionInfo, d.regionInfo));
+      const km = Math.round(greatCircleKm(f.place, d.place));
       if (km < doc.rules.minForeignDistanceKm) {
         fail(
-          siteRegionPath(doc, f),
-          `foreign site '${f.id}' (${f.region}, ${f.regionInfo.country}) is ${km} km from domestic site '${d.id}' (${d.region}), less than rules.minForeignDistanceKm ${doc.rules.minForeignDistanceKm}`,
+          sitePlacePath(doc, f),
+          `foreign site '${f.id}' (${whereIs(f)}, ${f.place.country}) is ${km} km from domestic site '${d.id}' (${whereIs(d)}), less than rules.minForeignDistanceKm ${doc.rules.minForeignDistanceKm}`,
         );
       }
     }
   }
   resolved.forEach((a, i) => {
     for (const b of resolved.slice(i + 1)) {
-      if (a.cloud === b.cloud && a.region === b.region) {
-        fail(siteRegionPath(doc, b), `sites '${a.id}' and '${b.id}' are both in ${a.cloud} region '${a.region}'; failover sites must be geographically separate`);
+      if (a.cloud !== "onprem" && a.cloud === b.cloud && a.region === b.region) {
+        fail(sitePlacePath(doc, b), `sites '${a.id}' and '${b.id}' are both in ${a.cloud} region '${a.region}'; failover sites must be geographically separate`);
       }
     }
   });
@@ -143,7 +182,8 @@ export function validateTopology(doc: TopologyDocument): ValidationResult {
     if (addr.range() !== "private") {
       fail(path, `site '${s.id}': CIDR '${s.cidr}' is not private address space (use 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16)`);
     }
-    if (prefix < MIN_PREFIX || prefix > MAX_PREFIX) {
+    // The size rule is the clouds' (two subnets, one per zone); a datacenter's space is its own.
+    if (s.cloud !== "onprem" && (prefix < MIN_PREFIX || prefix > MAX_PREFIX)) {
       fail(path, `site '${s.id}': CIDR '${s.cidr}' has prefix /${prefix}; use a prefix from /${MIN_PREFIX} to /${MAX_PREFIX}`);
     }
     if (ipaddr.IPv4.networkAddressFromCIDR(s.cidr).toString() !== addr.toString()) {
@@ -197,34 +237,60 @@ export function validateTopology(doc: TopologyDocument): ValidationResult {
     const pair = `${l.from}->${l.to}`;
     if (seenPairs.has(pair)) fail(path, `${name} is declared more than once; list all its registries in one link`);
     seenPairs.add(pair);
+    // The schedule belongs to the copy job of a datacenter: required from one, refused otherwise.
+    const fromOnPrem = doc.sites.find((s) => s.id === l.from)?.cloud === "onprem";
+    if (fromOnPrem && l.everyMinutes === undefined) {
+      fail(`${path}.everyMinutes`, `${name} starts at on-premises site '${l.from}' and needs everyMinutes: how often the state's copy job runs, which is this link's RPO`);
+    }
+    if (!fromOnPrem && l.everyMinutes !== undefined) {
+      fail(
+        `${path}.everyMinutes`,
+        `${name}: everyMinutes is only for links from an on-premises site (the copy job's schedule), got ${l.everyMinutes}; a link from a cloud site runs that cloud's replication, whose RPO the mechanism sets`,
+      );
+    }
     if (primaries.some((p) => p.id === l.to)) {
       fail(`${path}.to`, `${name}: ends at the primary site '${l.to}'; a copy must never replicate back over the primary`);
       return;
     }
     if (primaries.length === 1 && l.from !== primaries[0].id) {
-      fail(
-        `${path}.from`,
-        `${name}: starts at '${l.from}', which is not the primary '${primaries[0].id}'; replication services do not re-replicate replicas (S3 skips objects that are themselves replicas), so every link must start at the primary`,
-      );
+      // Also between two datacenters: registries are written at the primary, and a copy of a
+      // copy would be as old as both schedules together, which no link's RPO check would see.
+      const why = fromOnPrem
+        ? "registries are written at the primary and a copy of a copy would be as old as both schedules together"
+        : "replication services do not re-replicate replicas (S3 skips objects that are themselves replicas)";
+      fail(`${path}.from`, `${name}: starts at '${l.from}', which is not the primary '${primaries[0].id}'; ${why}, so every link must start at the primary`);
       return;
     }
     const from = sites.get(l.from);
     const to = sites.get(l.to);
-    if (!from || !to) return; // unknown region: already reported
-    const choice = mechanismFor(from, to);
+    if (!from || !to) return; // unknown region or no location: already reported
+    if (from.cloud === "onprem" && l.everyMinutes === undefined) return; // already reported
+    const choice = mechanismFor(from, to, l.everyMinutes);
     if (!choice.ok) {
       fail(path, `${name}: ${choice.reason}`);
       return;
     }
     for (const r of carried.known) {
-      if (choice.mechanism.achievableRpoMinutes > r.rpoMinutes) {
+      if (choice.mechanism.achievableRpoMinutes <= r.rpoMinutes) continue;
+      if (from.cloud === "onprem") {
+        fail(
+          `${path}.everyMinutes`,
+          `${name} runs every ${l.everyMinutes} minutes (everyMinutes), but registry '${r.id}' requires rpoMinutes ${r.rpoMinutes}; set everyMinutes to at most ${r.rpoMinutes}`,
+        );
+      } else {
         fail(
           path,
           `${name} (${choice.mechanism.name}) achieves an RPO of ${choice.mechanism.achievableRpoMinutes} minutes, but registry '${r.id}' requires rpoMinutes ${r.rpoMinutes}; raise its rpoMinutes to at least ${choice.mechanism.achievableRpoMinutes} or carry it on a faster link`,
         );
       }
     }
-    links.push({ from, to, registries: carried.known, mechanism: choice.mechanism });
+    links.push({
+      from,
+      to,
+      registries: carried.known,
+      mechanism: choice.mechanism,
+      ...(from.cloud === "onprem" ? { everyMinutes: l.everyMinutes } : {}),
+    });
   });
 
   // --- mechanisms that limit how many targets one source may have --------------------------
@@ -262,6 +328,12 @@ export function validateTopology(doc: TopologyDocument): ValidationResult {
     }
   }
 
+  // --- alerts ----------------------------------------------------------------------------
+  const emails = doc.alerts?.emails ?? [];
+  emails.forEach((e, i) => {
+    if (emails.findIndex((o) => o.toLowerCase() === e.toLowerCase()) !== i) fail(`alerts.emails[${i}]`, `'${e}' is listed more than once`);
+  });
+
   if (problems.length > 0 || !primary) return { ok: false, problems };
   return {
     ok: true,
@@ -275,13 +347,108 @@ export function validateTopology(doc: TopologyDocument): ValidationResult {
       primary,
       registries: [...registries.values()],
       links,
+      alerts: { emails },
       warnings,
     },
   };
 }
 
-function siteRegionPath(doc: TopologyDocument, site: Site): string {
-  return `sites[${doc.sites.findIndex((s) => s.id === site.id)}].region`;
+/**
+ * An on-premises site: its location (in its country, within the border tolerance), no region,
+ * its VPN device, and an identity for each cloud it sends to (the trust anchor read and checked).
+ * Returns the site when it has a location to place it by, even if other details are wrong, so
+ * the rules that follow still run.
+ */
+function resolveOnPremSite(
+  doc: TopologyDocument,
+  s: SiteDocument,
+  i: number,
+  fail: (path: string, message: string) => void,
+  warnings: string[],
+  readFile: (path: string) => string,
+): Site | undefined {
+  const path = `sites[${i}]`;
+  const name = `on-premises site '${s.id}'`;
+  if (s.region !== undefined) {
+    fail(`${path}.region`, `${name}: region is only for cloud sites, got '${s.region}'; an on-premises site's place comes from its location`);
+  }
+  if (!s.location) {
+    fail(`${path}.location`, `${name} needs a location { city, country, latitude, longitude }: its country and coordinates decide the domestic, foreign and distance rules`);
+  } else {
+    const problem = locationProblem(s.location);
+    if (problem) fail(`${path}.location`, `${name}: ${problem}`);
+  }
+
+  // The cloud sites this datacenter sends to, from the links as written.
+  const targets = doc.links
+    .filter((l) => l.from === s.id)
+    .map((l) => doc.sites.find((t) => t.id === l.to))
+    .filter((t): t is SiteDocument => t !== undefined && t.cloud !== "onprem");
+
+  if (s.vpn) {
+    const ip = checkPublicIp(s.vpn.publicIp);
+    if (!ip.ok) fail(`${path}.vpn.publicIp`, `${name}: ${ip.problem}`);
+    else if (ip.warning) warnings.push(`${name}: ${ip.warning}`);
+    const asn = bgpAsnProblem(s.vpn.bgpAsn, targets.map((t) => ({ cloud: t.cloud, region: t.region ?? "" })));
+    if (asn) fail(`${path}.vpn.bgpAsn`, `${name}: ${asn}`);
+  }
+
+  const identity: { aws?: OnPremIdentity["aws"]; azure?: OnPremIdentity["azure"] } = {};
+  const anchor = s.identity?.aws?.trustAnchorCertificate;
+  if (anchor !== undefined) {
+    let pem: string | undefined;
+    try {
+      pem = readFile(anchor);
+    } catch (e) {
+      fail(`${path}.identity.aws.trustAnchorCertificate`, `${name}: cannot read trust anchor certificate '${anchor}': ${(e as Error).message}`);
+    }
+    if (pem !== undefined) {
+      const anchorCheck = checkTrustAnchor(pem);
+      if (!anchorCheck.ok) fail(`${path}.identity.aws.trustAnchorCertificate`, `${name}: trust anchor certificate '${anchor}' ${anchorCheck.problem}`);
+      else identity.aws = { trustAnchorCertificate: anchor, certificatePem: anchorCheck.certificatePem };
+    }
+  }
+  if (s.identity?.azure) identity.azure = s.identity.azure;
+  for (const cloud of ["aws", "azure"] as const) {
+    const to = targets.filter((t) => t.cloud === cloud).map((t) => `'${t.id}'`);
+    if (to.length > 0 && !s.identity?.[cloud]) {
+      fail(`${path}.identity.${cloud}`, `${name} sends to ${cloud} site${to.length > 1 ? "s" : ""} ${to.join(", ")} but has no identity.${cloud}; give ${IDENTITY_HINT[cloud]}`);
+    }
+  }
+
+  if (!s.location) return undefined;
+  const { city, country, latitude, longitude } = s.location;
+  return {
+    id: s.id,
+    role: s.role,
+    primary: s.primary,
+    cidr: s.cidr,
+    cloud: "onprem",
+    location: s.location,
+    ...(s.vpn ? { vpn: s.vpn } : {}),
+    identity,
+    place: { city, country, latitude, longitude, jurisdiction: jurisdictionOf(country) },
+  };
+}
+
+/** What a datacenter must declare to send to each cloud, for the "has no identity" message. */
+const IDENTITY_HINT: Readonly<Record<"aws" | "azure", string>> = {
+  aws: "identity.aws.trustAnchorCertificate, the PEM file of the CA that issues its copy job's certificates (IAM Roles Anywhere)",
+  azure: "identity.azure { issuer, subject }, the https issuer and the subject of the tokens its copy job presents (a federated credential)",
+};
+
+/** "eu-north-1" for a cloud site, "Groningen" for a datacenter: how messages say where a site is. */
+function whereIs(site: Site): string {
+  return site.cloud === "onprem" ? site.place.city : site.region;
+}
+
+/** The document path that places a site: its region, or its location. */
+function sitePlacePath(doc: TopologyDocument, site: Site): string {
+  return `sites[${doc.sites.findIndex((s) => s.id === site.id)}].${site.cloud === "onprem" ? "location" : "region"}`;
+}
+
+function describeLocation(l: NonNullable<SiteDocument["location"]>): string {
+  return `${l.city}, ${l.country} (${l.latitude}, ${l.longitude})`;
 }
 
 function linkRegistries(link: LinkDocument, doc: TopologyDocument): { known: Registry[]; unknown: string[] } {

@@ -39,7 +39,7 @@ describe("CustodyKey (aws)", () => {
     const use = statements.filter((s) => s.Sid.startsWith("Use"));
     expect(use).toEqual([
       {
-        Sid: "Use1",
+        Sid: "UseReader",
         Effect: "Allow",
         Principal: { AWS: "arn:aws:iam::111111111111:root" },
         Action: ["kms:Decrypt"],
@@ -71,5 +71,69 @@ describe("CustodyKey (aws)", () => {
     });
     const p = policyOf(resources(eusc, "aws_kms_key")[0].policy).Statement[0];
     expect(p.Principal.AWS).toBe("arn:aws-eusc:iam::111111111111:root");
+  });
+  test("every principal is denied a deletion window shorter than 30 days", () => {
+    expect(statements.find((s) => s.Sid === "DenyShortDeletionWindow")).toEqual({
+      Sid: "DenyShortDeletionWindow",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "kms:ScheduleKeyDeletion",
+      Resource: "*",
+      Condition: { NumericLessThan: { "kms:ScheduleKeyDeletionPendingWindowInDays": "30" } },
+    });
+  });
+
+  test("administrators can cancel a deletion and re-enable the key, but neither schedule a deletion nor disable it", () => {
+    const admin = statements.find((s) => s.Sid === "KeyAdministrationWithoutUse");
+    expect(admin.Action).toEqual(expect.arrayContaining(["kms:CancelKeyDeletion", "kms:EnableKey", "kms:PutKeyPolicy"]));
+    // Without named key retirers, no statement of the key policy allows either.
+    const allowed = statements.filter((s) => s.Effect === "Allow").flatMap((s) => [s.Action].flat());
+    expect(allowed).not.toContain("kms:ScheduleKeyDeletion");
+    expect(allowed).not.toContain("kms:DisableKey");
+    expect(statements.find((s) => s.Sid === "RetireKeyWithoutUse")).toBeUndefined();
+  });
+
+  test("only the named key retirers and granted retire roles may schedule deletion or disable the key", () => {
+    const breakGlass = "arn:aws:iam::111111111111:role/key-break-glass";
+    const synth = synthScope((scope) => {
+      const key = new CustodyKey(scope, "Key", { custody: { ...CUSTODY, keyRetirers: [breakGlass] }, region: "eu-north-1", description: "k" });
+      key.grantRetire({ roleArn: "arn:aws:iam::111111111111:role/retire" });
+    });
+    const policy = policyOf(resources(synth, "aws_kms_key")[0].policy).Statement;
+    expect(policy.find((s) => s.Sid === "RetireKeyWithoutUse")).toEqual({
+      Sid: "RetireKeyWithoutUse",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::111111111111:root" },
+      Action: ["kms:ScheduleKeyDeletion", "kms:DisableKey"],
+      Resource: "*",
+      Condition: { ArnEquals: { "aws:PrincipalArn": [breakGlass, "arn:aws:iam::111111111111:role/retire"] } },
+    });
+    // The retirers do not administer the key, and the short-window deny still binds them.
+    expect(policy.find((s) => s.Sid === "KeyAdministrationWithoutUse").Condition.ArnEquals["aws:PrincipalArn"]).toEqual(["arn:aws:iam::111111111111:role/embassy-admin"]);
+    expect(policy.find((s) => s.Sid === "DenyShortDeletionWindow").Principal).toBe("*");
+  });
+
+  test("a use grant's Sid names its grantee, so grants coming and going never renumber the others", () => {
+    const synthWith = (roles: string[]) =>
+      policyOf(
+        resources(
+          synthScope((scope) => {
+            const key = new CustodyKey(scope, "Key", { custody: CUSTODY, region: "eu-north-1", description: "k" });
+            roles.forEach((r) => key.grantUse({ roleArn: `arn:aws:iam::111111111111:role/${r}` }, ["kms:Decrypt"], "s3"));
+          }),
+          "aws_kms_key",
+        )[0].policy,
+      ).Statement.filter((s: any) => s.Sid.startsWith("Use"));
+    const both = synthWith(["es-primary-read", "nl-brp-replication"]);
+    const one = synthWith(["nl-brp-replication"]);
+    expect(both.map((s: any) => s.Sid)).toEqual(["UseEsPrimaryRead", "UseNlBrpReplication"]);
+    expect(one).toEqual([both[1]]);
+  });
+
+  test("fails when a key retirer is also a reader", () => {
+    const restore = "arn:aws:iam::111111111111:role/registry-restore";
+    expect(() =>
+      synthScope((scope) => new CustodyKey(scope, "Key", { custody: { ...CUSTODY, readers: [restore], keyRetirers: [restore] }, region: "eu-north-1", description: "k" })),
+    ).toThrow("keyRetirers must not also be readers or writers (separation of duties), got 'arn:aws:iam::111111111111:role/registry-restore'");
   });
 });

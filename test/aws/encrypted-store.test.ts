@@ -1,3 +1,4 @@
+import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { EncryptedStore } from "../../lib/aws/encrypted-store";
 import { LogBucket } from "../../lib/aws/log-bucket";
 import { Role } from "../../lib/aws/role";
@@ -76,12 +77,25 @@ describe("EncryptedStore (aws)", () => {
     expect(bySid.DenyInsecureTransport).toMatchObject({ Effect: "Deny", Principal: "*", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
     expect(bySid.DenyOutsideCustody).toMatchObject({ Effect: "Deny", Condition: { StringNotEquals: { "aws:PrincipalAccount": "111111111111" } } });
     expect(bySid.DenyOutsideCustody.Condition.BoolIfExists).toBeUndefined();
-    expect(bySid.DenyUploadsNotSseKms.Condition).toEqual({ StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } });
-    expect(bySid.DenyUploadsWithOtherKey.Condition.StringNotEqualsIfExists["s3:x-amz-server-side-encryption-aws-kms-key-id"]).toMatch(/aws_kms_key\.Store_Key/);
+    // Each encryption deny fires only when its header is present (Null: false in the same
+    // statement): an upload that relies on the bucket default sends none of them.
+    expect(bySid.DenyUploadsNotSseKms.Condition).toEqual({
+      StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+      Null: { "s3:x-amz-server-side-encryption": "false" },
+    });
+    expect(bySid.DenyUploadsWithOtherKey.Condition).toEqual({
+      StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": expect.stringMatching(/^\$\{aws_kms_key\.Store_Key_\w+\.arn\}$/) },
+      Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
+    });
     expect(bySid.DenyUploadsWithoutKeyId.Condition).toEqual({
       StringEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
       Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "true" },
     });
+    expect(bySid.DenyUploadsWithCustomerKey.Condition).toEqual({ Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } });
+    // No operator that matches an absent header may appear in an upload deny.
+    const uploadDenies = statements.filter((s) => s.Effect === "Deny" && s.Action === "s3:PutObject");
+    expect(uploadDenies.map((s) => s.Sid)).toEqual(["DenyUploadsNotSseKms", "DenyUploadsWithOtherKey", "DenyUploadsWithoutKeyId", "DenyUploadsWithCustomerKey"]);
+    uploadDenies.forEach((s) => expect(Object.keys(s.Condition).filter((op) => op.endsWith("IfExists"))).toEqual([]));
     expect(statements.filter((s) => s.Effect === "Allow")).toEqual([]);
   });
 
@@ -93,7 +107,7 @@ describe("EncryptedStore (aws)", () => {
     expect(statements[0].Action).not.toContain("s3:PutObject");
     expect(statements[1]).toMatchObject({ Action: ["kms:Decrypt", "kms:DescribeKey"] });
     const [key] = resources(synth, "aws_kms_key");
-    const use = policyOf(key.policy).Statement.find((s) => s.Sid === "Use1");
+    const use = policyOf(key.policy).Statement.find((s) => s.Sid === "UseReader");
     expect(use.Condition).toEqual({
       ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/reader" },
       StringEquals: { "kms:ViaService": "s3.eu-south-2.amazonaws.com" },
@@ -127,5 +141,58 @@ describe("EncryptedStore (aws)", () => {
     expect(() =>
       synthScope((scope) => new LogBucket(scope, "Logs", { custody: CUSTODY, bucketName: "Bad_Name" })),
     ).toThrow("bucketName must be 3-63 characters of [a-z0-9-], starting and ending with a letter or digit, got 'Bad_Name'");
+  });
+});
+
+describe("EncryptedStore (aws): uploads, as IAM evaluates the synthesized policies", () => {
+  // The writer's identity policy and the bucket policy, with the references a real deploy would
+  // resolve replaced by concrete ARNs, evaluated by an IAM simulator.
+  const KEY_ARN = "arn:aws:kms:eu-south-2:111111111111:key/0e7f2a5c-1d3b-4c6e-9f80-2a4b6c8d0e1f";
+  const WRITER = "arn:aws:iam::111111111111:role/writer";
+  const synth = synthScope((scope) => {
+    const logBucket = new LogBucket(scope, "Logs", { custody: CUSTODY, bucketName: "site-logs" });
+    const s = new EncryptedStore(scope, "Store", { custody: CUSTODY, registryId: "brp", bucketName: "site-brp", region: "eu-south-2", retentionDays: 365, logBucket });
+    s.grantWrite(new Role(scope, "Writer", { custody: CUSTODY, roleName: "writer", description: "test" }));
+  });
+  const concrete = (json: string) =>
+    JSON.parse(json.replace(/\$\{aws_s3_bucket\.Store_[^}]+\.arn\}/g, "arn:aws:s3:::site-brp").replace(/\$\{aws_kms_key\.Store_Key_[^}]+\.arn\}/g, KEY_ARN));
+  const bucketPolicy = concrete(resources(synth, "aws_s3_bucket_policy").find((p) => p.bucket.includes("aws_s3_bucket.Store_")).policy);
+  const writerPolicy = concrete(resources(synth, "aws_iam_role_policy")[0].policy);
+
+  async function upload(headers: Record<string, string>): Promise<string> {
+    const response = await runSimulation(
+      {
+        identityPolicies: [{ name: "writer", policy: writerPolicy }],
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+        resourcePolicy: bucketPolicy,
+        request: {
+          action: "s3:PutObject",
+          principal: WRITER,
+          resource: { resource: "arn:aws:s3:::site-brp/snapshots/2026-01-01.tar", accountId: "111111111111" },
+          contextVariables: { "aws:SecureTransport": "true", "aws:PrincipalAccount": "111111111111", "aws:PrincipalArn": WRITER, ...headers },
+        },
+      },
+      {},
+    );
+    if (response.resultType === "error") throw new Error(JSON.stringify(response.errors));
+    return response.overallResult;
+  }
+
+  test("an upload without encryption headers (the bucket default applies) is allowed", async () => {
+    expect(await upload({})).toBe("Allowed");
+  });
+
+  test("an upload naming this store's key by its ARN is allowed", async () => {
+    expect(await upload({ "s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": KEY_ARN })).toBe("Allowed");
+  });
+
+  test("an upload asking for another algorithm, another key, aws:kms alone, or a customer key is denied", async () => {
+    const other = "arn:aws:kms:eu-south-2:111111111111:key/11111111-2222-3333-4444-555555555555";
+    const kms = { "s3:x-amz-server-side-encryption": "aws:kms" };
+    expect(await upload({ "s3:x-amz-server-side-encryption": "AES256" })).toBe("ExplicitlyDenied");
+    expect(await upload({ ...kms, "s3:x-amz-server-side-encryption-aws-kms-key-id": other })).toBe("ExplicitlyDenied");
+    expect(await upload(kms)).toBe("ExplicitlyDenied");
+    expect(await upload({ "s3:x-amz-server-side-encryption-customer-algorithm": "AES256" })).toBe("ExplicitlyDenied");
   });
 });

@@ -67,8 +67,31 @@ describe("Network (aws)", () => {
     ]);
   });
 
+  test("every security group and rule description is one the provider and EC2 accept", () => {
+    // The provider's own rule (hashicorp/terraform-provider-aws, internal/service/ec2/validate.go,
+    // validSecurityGroupRuleDescription), which EC2 also applies to a group's description.
+    const ec2 = /^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/;
+    const groups = [...resources(synth, "aws_security_group"), ...resources(synth, "aws_default_security_group")];
+    const descriptions = groups.flatMap((g) => [g.description, ...[...(g.ingress ?? []), ...(g.egress ?? [])].map((r: any) => r.description)]).filter((d) => d !== undefined);
+    expect(descriptions).toEqual(["HTTPS from inside the site to its private AWS service endpoints", "HTTPS from the site address space 10.30.0.0/16"]);
+    descriptions.forEach((d) => expect(d).toMatch(ec2));
+  });
+
+  test("no network ACL is managed: one limited to the site range would cut the S3 gateway endpoint", () => {
+    for (const type of ["aws_network_acl", "aws_default_network_acl", "aws_network_acl_rule"]) expect(resources(synth, type)).toHaveLength(0);
+  });
+
   test("three zones get three subnets", () => {
     expect(resources(network(3), "aws_subnet")).toHaveLength(3);
+  });
+
+  test("fails when a description would carry a character EC2 refuses", () => {
+    expect(() =>
+      synthScope((scope) => {
+        const logBucket = new LogBucket(scope, "Logs", { custody: CUSTODY, bucketName: "site-logs" });
+        new Network(scope, "Network", { custody: CUSTODY, cidr: "10.30.0.0/16 'x'", region: "eu-north-1", logBucket });
+      }),
+    ).toThrow("ingress rule description must be at most 255 characters of a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*, got 'HTTPS from the site address space 10.30.0.0/16 'x''");
   });
 
   test("fails when fewer than two zones are asked for", () => {

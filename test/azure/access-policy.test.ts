@@ -63,7 +63,7 @@ describe("AccessPolicy (azure)", () => {
   test("no assignment is scoped to a subscription or resource group, and every principal is a custody administrator or a store identity", () => {
     for (const a of all) {
       expect(String(a.scope)).not.toMatch(/^\/subscriptions\//);
-      expect(String(a.scope)).toMatch(/^\$\{azurerm_(storage_account|storage_container|key_vault|key_vault_key|log_analytics_workspace)\./);
+      expect(String(a.scope)).toMatch(/^\$\{(azurerm_(storage_account|storage_container|key_vault|log_analytics_workspace)|azapi_resource)\./);
       expect(String(a.principal_id)).toMatch(new RegExp(`^(${[ADMIN_A, ADMIN_B, ADMIN_C].join("|")}|\\$\\{azurerm_user_assigned_identity\\.)`));
     }
   });

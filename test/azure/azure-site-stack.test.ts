@@ -5,7 +5,7 @@ import { App, Testing } from "cdktf";
 import { parseTopology } from "../../lib/topology/load";
 import type { Topology } from "../../lib/topology/model";
 import { AzureSiteStack } from "../../stacks/azure-site-stack";
-import { ADMIN_A, ADMIN_B, ADMIN_C, CUSTODY, type Synth, only, resources } from "./fixtures";
+import { ADMIN_A, ADMIN_B, ADMIN_C, CUSTODY, type Resource, type Synth, only, resources, resourcesById } from "./fixtures";
 
 function topology(extra: { rpoMinutes?: number } = {}): Topology {
   return parseTopology(
@@ -118,14 +118,101 @@ describe("AzureSiteStack", () => {
       for (const kv of resources(synth, "azurerm_key_vault")) {
         expect(kv).toMatchObject({ sku_name: "premium", rbac_authorization_enabled: true, purge_protection_enabled: true, soft_delete_retention_days: 90, public_network_access_enabled: false, network_acls: { default_action: "Deny" }, lifecycle: { prevent_destroy: true } });
       }
-      for (const key of resources(synth, "azurerm_key_vault_key")) {
-        expect(key).toMatchObject({ key_type: "RSA-HSM", rotation_policy: { automatic: { time_after_creation: "P365D" }, expire_after: "P730D" }, lifecycle: { prevent_destroy: true } });
+      const keys = resources(synth, "azapi_resource").filter((r) => String(r.type).startsWith("Microsoft.KeyVault/vaults/keys@"));
+      expect(keys).toHaveLength(stores.length);
+      for (const key of keys) {
+        expect(key).toMatchObject({
+          body: {
+            properties: {
+              kty: "RSA-HSM",
+              rotationPolicy: { attributes: { expiryTime: "P730D" }, lifetimeActions: [{ trigger: { timeAfterCreate: "P365D" }, action: { type: "rotate" } }, expect.anything()] },
+            },
+          },
+          lifecycle: { prevent_destroy: true },
+        });
       }
       for (const ra of resources(synth, "azurerm_role_assignment")) {
         expect(String(ra.scope)).not.toMatch(/^\/subscriptions\/[^/]+$/);
         expect(String(ra.scope)).not.toContain("azurerm_resource_group");
       }
     }
+  });
+
+  test("nothing is created or read through a data plane: no azurerm_key_vault_key, no data source lookups", () => {
+    for (const synth of [primary, target]) {
+      expect(synth.resource.azurerm_key_vault_key).toBeUndefined();
+      expect(Object.keys(synth.data ?? {}).filter((t) => t !== "terraform_remote_state")).toEqual([]);
+    }
+  });
+
+  test("azapi and time providers are required, and azapi is pinned to the custody tenant and subscription", () => {
+    const terraform = (primary as unknown as { terraform: { required_providers: Record<string, { source: string; version: string }> } }).terraform;
+    expect(terraform.required_providers.azapi).toEqual({ source: "Azure/azapi", version: "~> 2.5" });
+    expect(terraform.required_providers.time).toMatchObject({ source: "hashicorp/time" });
+    expect(primary.provider?.azapi).toEqual([{ subscription_id: CUSTODY.subscriptionId, tenant_id: CUSTODY.tenantId }]);
+    expect(primary.provider?.time).toEqual([{}]);
+  });
+
+  test("each store's key is an ARM key under the site vault; the account uses it by URI after its identity's grant has propagated", () => {
+    const [vaultId] = Object.keys(resourcesById(primary, "azurerm_key_vault"));
+    const keys = resourcesById(primary, "azapi_resource");
+    const accounts = resources(primary, "azurerm_storage_account").filter((a) => a.customer_managed_key !== undefined);
+    expect(accounts).toHaveLength(2);
+    for (const account of accounts) {
+      const keyRef = /^\$\{azapi_resource\.([\w-]+)\.output\.properties\.keyUri\}$/.exec(String((account.customer_managed_key as Resource).key_vault_key_id));
+      const keyId = keyRef?.[1] ?? "";
+      expect(keys[keyId]).toMatchObject({ type: "Microsoft.KeyVault/vaults/keys@2024-11-01", parent_id: `\${azurerm_key_vault.${vaultId}.id}`, response_export_values: ["properties.keyUri"] });
+      // account -> time_sleep -> role assignment on that key -> (key)
+      const [sleepRef] = account.depends_on as string[];
+      expect(sleepRef).toMatch(/^time_sleep\./);
+      const sleep = resourcesById(primary, "time_sleep")[sleepRef.slice("time_sleep.".length)];
+      expect(sleep).toMatchObject({ create_duration: "120s" });
+      const [grantRef] = sleep.depends_on as string[];
+      const grant = resourcesById(primary, "azurerm_role_assignment")[grantRef.slice("azurerm_role_assignment.".length)];
+      expect(grant).toMatchObject({
+        scope: `\${azapi_resource.${keyId}.id}`,
+        role_definition_name: "Key Vault Crypto Service Encryption User",
+        principal_id: String((account.identity as Resource).identity_ids).replace(/\.id\}$/, ".principal_id}"),
+      });
+    }
+  });
+
+  test("the site manages its region's Network Watcher, and the VNet waits for it", () => {
+    const [watcherId, watcher] = Object.entries(resourcesById(primary, "azurerm_network_watcher"))[0] ?? [];
+    expect(Object.keys(resourcesById(primary, "azurerm_network_watcher"))).toHaveLength(1);
+    expect(watcher).toMatchObject({ name: "NetworkWatcher_westeurope", location: "westeurope", resource_group_name: expect.stringMatching(/^\$\{azurerm_resource_group\.ResourceGroup\.name\}$/) });
+    expect(only(primary, "azurerm_virtual_network").depends_on).toEqual([`azurerm_network_watcher.${watcherId}`]);
+    expect(only(primary, "azurerm_network_watcher_flow_log")).toMatchObject({ network_watcher_name: `\${azurerm_network_watcher.${watcherId}.name}` });
+    expect(only(target, "azurerm_network_watcher")).toMatchObject({ name: "NetworkWatcher_swedencentral" });
+  });
+
+  test("flow logs are kept within Network Watcher's 1-365 days, and the flow-log account deletes versions at the same age", () => {
+    for (const synth of [primary, target]) {
+      const log = only(synth, "azurerm_network_watcher_flow_log");
+      const days = (log.retention_policy as { enabled: boolean; days: number }).days;
+      expect(log.retention_policy).toEqual({ enabled: true, days: 365 });
+      expect(days).toBeGreaterThanOrEqual(1);
+      expect(days).toBeLessThanOrEqual(365);
+      const [logId] = Object.keys(resourcesById(synth, "azurerm_network_watcher_flow_log"));
+      const policy = only(synth, "azurerm_storage_management_policy");
+      expect(policy).toMatchObject({
+        storage_account_id: log.storage_account_id,
+        rule: [{ enabled: true, actions: { base_blob: { delete_after_days_since_modification_greater_than: days }, version: { delete_after_days_since_creation: days } } }],
+        depends_on: [`azurerm_network_watcher_flow_log.${logId}`],
+      });
+      const accountId = /^\$\{azurerm_storage_account\.([\w-]+)\.id\}$/.exec(String(log.storage_account_id))?.[1] ?? "";
+      const account = resourcesById(synth, "azurerm_storage_account")[accountId];
+      expect(account).toMatchObject({ immutability_policy: { period_since_creation_in_days: days }, blob_properties: { versioning_enabled: true } });
+    }
+  });
+
+  test("nobody holds key deletion: the deletion role is defined and unassigned, and key administrators cannot delete", () => {
+    const roles = resourcesById(primary, "azurerm_role_definition");
+    const [deletionId] = Object.entries(roles).find(([, r]) => r.name === "nl-embassy-nl-primary-delete-keys") ?? [];
+    expect(deletionId).toBeDefined();
+    expect(resources(primary, "azurerm_role_assignment").filter((a) => String(a.role_definition_id).includes(`.${deletionId}.`))).toEqual([]);
+    const admin = Object.values(roles).find((r) => r.name === "nl-embassy-nl-primary-administer-keys");
+    expect((admin?.permissions as { data_actions: string[] }[])[0].data_actions.filter((a) => /\/(delete|purge)/.test(a))).toEqual([]);
   });
 
   test("each store's WORM retention is its registry's retentionDays, locked", () => {

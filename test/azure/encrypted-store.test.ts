@@ -1,8 +1,15 @@
 import { CustodyKey } from "../../lib/azure/custody-key";
 import { EncryptedStore, type EncryptedStoreProps } from "../../lib/azure/encrypted-store";
-import { ADMIN_A, type Synth, only, resources, siteParts, synthScope } from "./fixtures";
+import { ADMIN_A, type Resource, type Synth, only, resources, resourcesById, siteParts, synthScope } from "./fixtures";
 
-type Extra = Partial<Pick<EncryptedStoreProps, "retentionDays" | "minRetentionDays" | "accountName" | "redundancy">> & { sharedKey?: boolean };
+/** The logical id of the one resource of `type` that `match` selects. */
+function idOf(synth: Synth, type: string, match: (r: Resource) => boolean): string {
+  const ids = Object.entries(resourcesById(synth, type)).filter(([, r]) => match(r)).map(([id]) => id);
+  expect(ids).toHaveLength(1);
+  return ids[0];
+}
+
+type Extra = Partial<Pick<EncryptedStoreProps, "retentionDays" | "minRetentionDays" | "accountName" | "redundancy" | "keyGrantPropagationSeconds">> & { sharedKey?: boolean };
 
 function store(extra: Extra = {}): Synth {
   return synthScope((scope) => {
@@ -20,6 +27,7 @@ function store(extra: Extra = {}): Synth {
       keyVault: parts.keyVault,
       encryptionKey,
       redundancy: extra.redundancy,
+      keyGrantPropagationSeconds: extra.keyGrantPropagationSeconds,
     });
     s.grantRead(ADMIN_A);
   });
@@ -59,28 +67,43 @@ describe("EncryptedStore (azure)", () => {
     });
   });
 
-  test("encrypted with the store's own versionless HSM key through its own user-assigned identity", () => {
+  test("encrypted with the store's own versionless HSM key, referenced by the key's data-plane URI from the ARM response", () => {
+    const keyId = idOf(synth, "azapi_resource", (r) => String(r.type).startsWith("Microsoft.KeyVault/vaults/keys@"));
+    expect(keyId).toMatch(/^Store_Key_/);
     expect(account).toMatchObject({
       identity: { type: "UserAssigned", identity_ids: [expect.stringMatching(/^\$\{azurerm_user_assigned_identity\.Store_Identity_\w+\.id\}$/)] },
       customer_managed_key: {
-        key_vault_key_id: expect.stringMatching(/^\$\{azurerm_key_vault_key\.Store_Key_\w+\.versionless_id\}$/),
+        key_vault_key_id: `\${azapi_resource.${keyId}.output.properties.keyUri}`,
         user_assigned_identity_id: expect.stringMatching(/^\$\{azurerm_user_assigned_identity\.Store_Identity_\w+\.id\}$/),
       },
       queue_encryption_key_type: "Account",
       table_encryption_key_type: "Account",
     });
     expect(only(synth, "azurerm_user_assigned_identity")).toMatchObject({ lifecycle: { prevent_destroy: true } });
-    expect(only(synth, "azurerm_key_vault_key")).toMatchObject({ key_type: "RSA-HSM", lifecycle: { prevent_destroy: true } });
+    expect(only(synth, "azapi_resource")).toMatchObject({ body: { properties: { kty: "RSA-HSM" } }, response_export_values: ["properties.keyUri"], lifecycle: { prevent_destroy: true } });
+    expect(resources(synth, "azurerm_key_vault_key")).toEqual([]);
   });
 
-  test("the identity may use only its key, and the account waits for that grant", () => {
-    const grant = resources(synth, "azurerm_role_assignment").find((g) => g.role_definition_name === "Key Vault Crypto Service Encryption User");
-    expect(grant).toMatchObject({
-      scope: expect.stringMatching(/^\$\{azurerm_key_vault_key\.Store_Key_\w+\.resource_versionless_id\}$/),
+  test("the identity may use only its key; the account waits for that grant and then for it to propagate", () => {
+    const keyId = idOf(synth, "azapi_resource", () => true);
+    const grantId = idOf(synth, "azurerm_role_assignment", (g) => g.role_definition_name === "Key Vault Crypto Service Encryption User");
+    expect(synth.resource.azurerm_role_assignment[grantId]).toMatchObject({
+      scope: `\${azapi_resource.${keyId}.id}`,
       principal_id: expect.stringMatching(/^\$\{azurerm_user_assigned_identity\.Store_Identity_\w+\.principal_id\}$/),
     });
-    const grantId = Object.entries(synth.resource.azurerm_role_assignment).find(([, g]) => g === grant)?.[0];
-    expect(account?.depends_on).toEqual([`azurerm_role_assignment.${grantId}`]);
+    const [sleepId, sleep] = Object.entries(resourcesById(synth, "time_sleep"))[0] ?? [];
+    expect(Object.keys(resourcesById(synth, "time_sleep"))).toHaveLength(1);
+    expect(sleep).toEqual({
+      create_duration: "120s",
+      triggers: { role_assignment_id: `\${azurerm_role_assignment.${grantId}.id}` },
+      depends_on: [`azurerm_role_assignment.${grantId}`],
+    });
+    // grant -> wait -> account with the customer-managed key
+    expect(account?.depends_on).toEqual([`time_sleep.${sleepId}`]);
+  });
+
+  test("a longer propagation wait on request", () => {
+    expect(only(store({ keyGrantPropagationSeconds: 300 }), "time_sleep").create_duration).toBe("300s");
   });
 
   test("version-level immutability is enabled on the account with the registry's retention", () => {
@@ -122,9 +145,10 @@ describe("EncryptedStore (azure)", () => {
 
   test("a given key is used instead of a new one; LRS on request", () => {
     const s = store({ sharedKey: true, redundancy: "LRS" });
-    expect(resources(s, "azurerm_key_vault_key")).toHaveLength(1);
+    const keyId = idOf(s, "azapi_resource", (r) => r.name === "shared");
+    expect(resources(s, "azapi_resource")).toHaveLength(1);
     const a = resources(s, "azurerm_storage_account").find((x) => x.name === "teststorebrp");
-    expect(a).toMatchObject({ account_replication_type: "LRS", customer_managed_key: { key_vault_key_id: expect.stringMatching(/^\$\{azurerm_key_vault_key\.SharedKey_\w+\.versionless_id\}$/) } });
+    expect(a).toMatchObject({ account_replication_type: "LRS", customer_managed_key: { key_vault_key_id: `\${azapi_resource.${keyId}.output.properties.keyUri}` } });
   });
 
   test("fails when retentionDays is below the floor", () => {
@@ -134,6 +158,12 @@ describe("EncryptedStore (azure)", () => {
 
   test("fails when retentionDays is beyond Azure's maximum", () => {
     expect(() => store({ retentionDays: 200000 })).toThrow(/^retentionDays must be a whole number of days up to 146000, got 200000 for registry 'brp'$/);
+  });
+
+  test.each([0, 901, 1.5])("fails when keyGrantPropagationSeconds is %p", (seconds) => {
+    expect(() => store({ keyGrantPropagationSeconds: seconds })).toThrow(
+      new RegExp(`^keyGrantPropagationSeconds must be a whole number from 1 to 900, got ${seconds} for registry 'brp'$`),
+    );
   });
 
   test("fails when the account name is not 3-24 lower-case letters and digits", () => {

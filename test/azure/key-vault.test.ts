@@ -1,5 +1,5 @@
-import { KEY_ADMIN_PERMISSIONS } from "../../lib/azure/perms";
-import { ADMIN_A, ADMIN_B, ADMIN_C, OUTSIDER, type Synth, only, resources, siteParts, synthScope } from "./fixtures";
+import { KEY_ADMIN_PERMISSIONS, KEY_DELETION_PERMISSIONS } from "../../lib/azure/perms";
+import { ADMIN_A, ADMIN_B, ADMIN_C, OUTSIDER, type Synth, only, resources, resourcesById, siteParts, synthScope } from "./fixtures";
 
 function vault(keyAdministrators?: readonly string[]): Synth {
   return synthScope((scope) => {
@@ -50,19 +50,29 @@ describe("CustodyKeyVault (azure)", () => {
     expect(diag).toMatchObject({ enabled_log: [{ category_group: "allLogs" }] });
   });
 
-  test("the key-administrator role manages keys without any cryptographic use, export or purge, and is assignable only in the resource group", () => {
-    const role = only(synth, "azurerm_role_definition");
+  test("the key-administrator role manages keys without any cryptographic use, export, deletion or purge, and is assignable only in the resource group", () => {
+    const role = resources(synth, "azurerm_role_definition").find((r) => r.name === "test-administer-keys");
     expect(role).toMatchObject({
-      name: "test-administer-keys",
       scope: "/subscriptions/22222222-2222-4222-8222-222222222222/resourceGroups/rg-test",
       assignable_scopes: ["/subscriptions/22222222-2222-4222-8222-222222222222/resourceGroups/rg-test"],
       permissions: [{ actions: [...KEY_ADMIN_PERMISSIONS.actions], data_actions: [...KEY_ADMIN_PERMISSIONS.dataActions] }],
     });
-    const dataActions = KEY_ADMIN_PERMISSIONS.dataActions.join(" ");
+    const granted = (role?.permissions as { data_actions: string[] }[])[0].data_actions;
     for (const forbidden of ["encrypt", "decrypt", "wrap", "unwrap", "sign", "backup", "restore", "import", "release", "purge"]) {
-      expect(dataActions).not.toMatch(new RegExp(`/${forbidden}/action`));
+      expect(granted.join(" ")).not.toMatch(new RegExp(`/${forbidden}/action`));
     }
-    expect(dataActions).toContain("Microsoft.KeyVault/vaults/keys/rotate/action");
+    expect(granted.filter((a) => a.endsWith("/delete") || a.includes("*"))).toEqual([]);
+    expect(granted).toEqual(expect.arrayContaining(["Microsoft.KeyVault/vaults/keys/rotate/action", "Microsoft.KeyVault/vaults/keys/recover/action"]));
+  });
+
+  test("deleting a key is a separate role, assigned to nobody, that can neither purge nor use keys", () => {
+    const [id, role] = Object.entries(resourcesById(synth, "azurerm_role_definition")).find(([, r]) => r.name === "test-administer-keys-delete") ?? [];
+    expect(role).toMatchObject({
+      assignable_scopes: ["/subscriptions/22222222-2222-4222-8222-222222222222/resourceGroups/rg-test"],
+      permissions: [{ actions: ["Microsoft.KeyVault/vaults/read"], data_actions: ["Microsoft.KeyVault/vaults/keys/read", "Microsoft.KeyVault/vaults/keys/delete"] }],
+    });
+    expect(KEY_DELETION_PERMISSIONS.dataActions.some((a) => a.includes("purge") || a.includes("*"))).toBe(false);
+    expect(resources(synth, "azurerm_role_assignment").filter((a) => String(a.role_definition_id).includes(`azurerm_role_definition.${id}.`))).toEqual([]);
   });
 
   test("every custody administrator is a key administrator on this vault only", () => {

@@ -1,14 +1,15 @@
 import { LogStore } from "../../lib/azure/log-store";
 import { type Synth, only, resources, synthScope } from "./fixtures";
 
-function logStore(retentionDays?: number): Synth {
+function logStore(extra: { retentionDays?: number; flowLogRetentionDays?: number } = {}): Synth {
   return synthScope((scope) => {
-    new LogStore(scope, "Logs", { resourceGroupName: "rg-test", location: "westeurope", workspaceName: "test-logs", flowLogAccountName: "testlogs", retentionDays });
+    new LogStore(scope, "Logs", { resourceGroupName: "rg-test", location: "westeurope", workspaceName: "test-logs", flowLogAccountName: "testlogs", ...extra });
   });
 }
 
 describe("LogStore (azure)", () => {
   const synth = logStore();
+  const account = only(synth, "azurerm_storage_account");
 
   test("the workspace keeps logs 400 days, refuses shared-key and internet ingestion, and is retained", () => {
     expect(only(synth, "azurerm_log_analytics_workspace")).toMatchObject({
@@ -27,7 +28,7 @@ describe("LogStore (azure)", () => {
   });
 
   test("the flow-log account is hardened and reachable only by trusted Azure services", () => {
-    expect(only(synth, "azurerm_storage_account")).toMatchObject({
+    expect(account).toMatchObject({
       name: "testlogs",
       shared_access_key_enabled: false,
       min_tls_version: "TLS1_2",
@@ -36,16 +37,65 @@ describe("LogStore (azure)", () => {
       cross_tenant_replication_enabled: false,
       public_network_access_enabled: true,
       network_rules: { default_action: "Deny", bypass: ["AzureServices", "Logging", "Metrics"], ip_rules: [], virtual_network_subnet_ids: [] },
-      blob_properties: { versioning_enabled: true, delete_retention_policy: { days: 365, permanent_delete_enabled: false } },
       lifecycle: { prevent_destroy: true },
     });
   });
 
-  test("a longer retention is kept", () => {
-    expect(only(logStore(730), "azurerm_log_analytics_workspace").retention_in_days).toBe(730);
+  test("versions are kept, but deleted data lingers only 30 days after the retention", () => {
+    expect(account.blob_properties).toMatchObject({
+      versioning_enabled: true,
+      delete_retention_policy: { days: 30, permanent_delete_enabled: false },
+      container_delete_retention_policy: { days: 30 },
+    });
+  });
+
+  test("tamper-evident: every version of every flow-log blob is immutable for the flow-log retention (version-level WORM)", () => {
+    expect(account.immutability_policy).toEqual({ state: "Unlocked", period_since_creation_in_days: 365, allow_protected_append_writes: false });
+  });
+
+  test("bounded: blobs, versions and snapshots are deleted when the 365-day flow-log retention ends", () => {
+    expect(only(synth, "azurerm_storage_management_policy")).toEqual({
+      storage_account_id: expect.stringMatching(/^\$\{azurerm_storage_account\.Logs_FlowLogs_\w+\.id\}$/),
+      rule: [
+        {
+          name: "flow-log-retention",
+          enabled: true,
+          filters: { blob_types: ["blockBlob"] },
+          actions: {
+            base_blob: { delete_after_days_since_modification_greater_than: 365 },
+            snapshot: { delete_after_days_since_creation_greater_than: 365 },
+            version: { delete_after_days_since_creation: 365 },
+          },
+        },
+      ],
+    });
+  });
+
+  test("a shorter flow-log retention shortens the WORM period and the lifecycle alike", () => {
+    const s = logStore({ flowLogRetentionDays: 90 });
+    expect(only(s, "azurerm_storage_account").immutability_policy).toMatchObject({ period_since_creation_in_days: 90 });
+    expect(only(s, "azurerm_storage_management_policy").rule).toEqual([
+      expect.objectContaining({
+        actions: {
+          base_blob: { delete_after_days_since_modification_greater_than: 90 },
+          snapshot: { delete_after_days_since_creation_greater_than: 90 },
+          version: { delete_after_days_since_creation: 90 },
+        },
+      }),
+    ]);
+  });
+
+  test("a longer workspace retention is kept", () => {
+    expect(only(logStore({ retentionDays: 730 }), "azurerm_log_analytics_workspace").retention_in_days).toBe(730);
   });
 
   test.each([100, 731])("fails when retentionDays is %i", (days) => {
-    expect(() => logStore(days)).toThrow(new RegExp(`^retentionDays must be from 365 to 730, got ${days} for log store 'test-logs'$`));
+    expect(() => logStore({ retentionDays: days })).toThrow(new RegExp(`^retentionDays must be from 365 to 730, got ${days} for log store 'test-logs'$`));
+  });
+
+  test.each([30, 366, 400])("fails when flowLogRetentionDays is %i (Network Watcher keeps flow logs 1-365 days)", (days) => {
+    expect(() => logStore({ flowLogRetentionDays: days })).toThrow(
+      new RegExp(`^flowLogRetentionDays must be a whole number from 90 to 365 \\(Network Watcher keeps flow logs at most a year\\), got ${days} for log store 'test-logs'$`),
+    );
   });
 });

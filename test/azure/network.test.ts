@@ -1,11 +1,17 @@
 import { Network } from "../../lib/azure/network";
 import { LogStore } from "../../lib/azure/log-store";
-import { type Resource, type Synth, resources, resourcesById, synthScope } from "./fixtures";
+import { type Resource, type Synth, only, resources, resourcesById, synthScope } from "./fixtures";
 
 function network(extra: { flowLogRetentionDays?: number; networkWatcher?: { name: string; resourceGroupName: string } } = {}): Synth {
   return synthScope((scope) => {
-    const logStore = new LogStore(scope, "Logs", { resourceGroupName: "rg-test", location: "westeurope", workspaceName: "test-logs", flowLogAccountName: "testlogs" });
-    new Network(scope, "Network", { resourceGroupName: "rg-test", location: "westeurope", namePrefix: "test", cidr: "10.10.0.0/16", logStore, ...extra });
+    const logStore = new LogStore(scope, "Logs", {
+      resourceGroupName: "rg-test",
+      location: "westeurope",
+      workspaceName: "test-logs",
+      flowLogAccountName: "testlogs",
+      flowLogRetentionDays: extra.flowLogRetentionDays,
+    });
+    new Network(scope, "Network", { resourceGroupName: "rg-test", location: "westeurope", namePrefix: "test", cidr: "10.10.0.0/16", logStore, networkWatcher: extra.networkWatcher });
   });
 }
 
@@ -68,20 +74,35 @@ describe("Network (azure)", () => {
     links.forEach((l) => expect(l).toMatchObject({ registration_enabled: false, virtual_network_id: expect.stringMatching(/^\$\{azurerm_virtual_network\.Network_\w+\.id\}$/) }));
   });
 
-  test("a version 2 VNet flow log on the regional Network Watcher, kept 400 days in the log store", () => {
-    const [log] = resources(synth, "azurerm_network_watcher_flow_log");
+  test("the region's Network Watcher is managed here, so a fresh subscription needs no existing one", () => {
+    expect(synth.data?.azurerm_network_watcher).toBeUndefined();
+    expect(only(synth, "azurerm_network_watcher")).toEqual({ name: "NetworkWatcher_westeurope", resource_group_name: "rg-test", location: "westeurope", tags: {} });
+  });
+
+  test("the VNet depends on the watcher, so Azure does not create a second one for it", () => {
+    const [watcherId] = Object.keys(resourcesById(synth, "azurerm_network_watcher"));
+    expect(watcherId).toMatch(/^Network_NetworkWatcher_\w+$/);
+    expect(only(synth, "azurerm_virtual_network").depends_on).toEqual([`azurerm_network_watcher.${watcherId}`]);
+  });
+
+  test("a version 2 VNet flow log on that watcher, kept 365 days (Network Watcher's maximum) in the log store", () => {
+    const [watcherId] = Object.keys(resourcesById(synth, "azurerm_network_watcher"));
+    const log = only(synth, "azurerm_network_watcher_flow_log");
     expect(log).toMatchObject({
       enabled: true,
       version: 2,
-      network_watcher_name: expect.stringMatching(/^\$\{data\.azurerm_network_watcher\.Network_NetworkWatcher_\w+\.name\}$/),
+      network_watcher_name: `\${azurerm_network_watcher.${watcherId}.name}`,
+      resource_group_name: `\${azurerm_network_watcher.${watcherId}.resource_group_name}`,
       target_resource_id: expect.stringMatching(/^\$\{azurerm_virtual_network\.Network_\w+\.id\}$/),
       storage_account_id: expect.stringMatching(/^\$\{azurerm_storage_account\.Logs_FlowLogs_\w+\.id\}$/),
-      retention_policy: { enabled: true, days: 400 },
+      retention_policy: { enabled: true, days: 365 },
     });
-    // The regional watcher is looked up, so a missing one fails the plan, not the apply.
-    expect(Object.values(synth.data!.azurerm_network_watcher)).toEqual([
-      expect.objectContaining({ name: "NetworkWatcher_westeurope", resource_group_name: "NetworkWatcherRG" }),
-    ]);
+    expect((log.retention_policy as { days: number }).days).toBeLessThanOrEqual(365);
+  });
+
+  test("the log store's lifecycle policy is applied after the flow log, which would otherwise replace it", () => {
+    const [logId] = Object.keys(resourcesById(synth, "azurerm_network_watcher_flow_log"));
+    expect(only(synth, "azurerm_storage_management_policy").depends_on).toEqual([`azurerm_network_watcher_flow_log.${logId}`]);
   });
 
   test("both NSGs send all their logs to the log store's workspace", () => {
@@ -90,13 +111,15 @@ describe("Network (azure)", () => {
     diag.forEach((d) => expect(d).toMatchObject({ enabled_log: [{ category_group: "allLogs" }], log_analytics_workspace_id: expect.stringContaining("azurerm_log_analytics_workspace") }));
   });
 
-  test("a given Network Watcher and retention are used", () => {
+  test("an existing Network Watcher is referenced, not created, and the log store's shorter retention is used", () => {
     const s = network({ networkWatcher: { name: "nw-central", resourceGroupName: "rg-network" }, flowLogRetentionDays: 90 });
-    expect(Object.values(s.data!.azurerm_network_watcher)).toEqual([expect.objectContaining({ name: "nw-central", resource_group_name: "rg-network" })]);
-    expect(resources(s, "azurerm_network_watcher_flow_log")[0]).toMatchObject({ retention_policy: { enabled: true, days: 90 } });
-  });
-
-  test("fails when flow logs would be kept less than 90 days", () => {
-    expect(() => network({ flowLogRetentionDays: 30 })).toThrow(/^flowLogRetentionDays must be from 90 to 1825, got 30 for network 'test'$/);
+    expect(resources(s, "azurerm_network_watcher")).toEqual([]);
+    expect(s.data?.azurerm_network_watcher).toBeUndefined();
+    expect(only(s, "azurerm_virtual_network").depends_on).toBeUndefined();
+    expect(only(s, "azurerm_network_watcher_flow_log")).toMatchObject({
+      network_watcher_name: "nw-central",
+      resource_group_name: "rg-network",
+      retention_policy: { enabled: true, days: 90 },
+    });
   });
 });

@@ -35,7 +35,7 @@ describe("StackView (a rule's view of resolved resources)", () => {
     const { view } = site();
     const [key] = view.ofType("aws_kms_key");
     const parsed = parsePolicy(key.attributes.policy, view);
-    expect(parsed.ok && parsed.statements.map((s) => s.sid)).toEqual(["KeyAdministrationWithoutUse", "DenyOutsideCustody"]);
+    expect(parsed.ok && parsed.statements.map((s) => s.sid)).toEqual(["KeyAdministrationWithoutUse", "DenyShortDeletionWindow", "DenyOutsideCustody"]);
   });
 
   test("sees escape-hatch overrides, exactly as cdk.tf.json will", () => {

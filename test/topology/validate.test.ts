@@ -4,7 +4,7 @@ describe("topology validation", () => {
   test("a valid topology resolves regions, the primary and the link mechanism", () => {
     const t = topologyOf();
     expect(t.primary.id).toBe("es-primary");
-    expect(t.sites.map((s) => [s.id, s.regionInfo.country, s.regionInfo.partition])).toEqual([
+    expect(t.sites.map((s) => [s.id, s.place.country, s.cloud !== "onprem" && s.regionInfo.partition])).toEqual([
       ["es-primary", "ES", "aws"],
       ["se-embassy", "SE", "aws"],
     ]);
@@ -172,7 +172,7 @@ describe("topology validation", () => {
     ]);
   });
 
-  test("fails when a link connects two clouds, saying exactly that", () => {
+  test("fails when a link connects two clouds, saying exactly that and suggesting an on-premises primary", () => {
     const doc = awsDoc();
     doc.custody.azure = {
       tenantId: "8f6a2c1e-4b7d-4e2a-9c3f-1a2b3c4d5e6f",
@@ -181,7 +181,7 @@ describe("topology validation", () => {
     };
     doc.sites[1] = { id: "se-embassy", role: "foreign", cloud: "azure", region: "swedencentral", cidr: "10.30.0.0/16" };
     expect(problemsOf(doc)).toEqual([
-      "links[0]: link 'es-primary -> se-embassy': connects aws site 'es-primary' to azure site 'se-embassy'; cross-cloud replication is not supported yet, so this link cannot be built",
+      "links[0]: link 'es-primary -> se-embassy': connects aws site 'es-primary' to azure site 'se-embassy'; no copy between two clouds is built (neither provider's replication writes into the other's storage), so this link cannot be built; declare the state's datacenter as the primary (cloud: onprem), which sends to each cloud directly",
     ]);
   });
 

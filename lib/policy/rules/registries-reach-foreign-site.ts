@@ -5,7 +5,7 @@ import { NOT_APPLICABLE, outcomeOf, type TopologyRule } from "../rule";
 /** The smallest distance, in whole km, from `site` to any domestic site of the topology. */
 function nearestDomesticKm(site: Site, topology: Topology): number {
   const domestic = topology.sites.filter((s) => s.role === "domestic");
-  return Math.min(...domestic.map((d) => Math.round(greatCircleKm(site.regionInfo, d.regionInfo))));
+  return Math.min(...domestic.map((d) => Math.round(greatCircleKm(site.place, d.place))));
 }
 
 /**
@@ -25,13 +25,13 @@ export const RegistriesReachForeignSite: TopologyRule = {
       if (!topology.rules.requireForeignCopy) return { subject, outcome: NOT_APPLICABLE };
       const min = topology.rules.minForeignDistanceKm;
       const targets = topology.links.filter((l) => l.from.id === topology.primary.id && l.registries.some((r) => r.id === registry.id)).map((l) => l.to);
-      const qualifies = (s: Site) => s.role === "foreign" && s.regionInfo.country !== topology.home && nearestDomesticKm(s, topology) >= min;
+      const qualifies = (s: Site) => s.role === "foreign" && s.place.country !== topology.home && nearestDomesticKm(s, topology) >= min;
       if (targets.some(qualifies)) return { subject, outcome: outcomeOf([]) };
       const reached =
         targets.length === 0
           ? "it is copied to no site"
           : `it reaches only ${targets
-              .map((t) => `'${t.id}' (${t.role}, ${t.regionInfo.country}, ${nearestDomesticKm(t, topology)} km from the nearest domestic site)`)
+              .map((t) => `'${t.id}' (${t.role}, ${t.place.country}, ${nearestDomesticKm(t, topology)} km from the nearest domestic site)`)
               .join(", ")}`;
       return { subject, outcome: outcomeOf([`${subject} reaches no foreign site at least ${min} km (rules.minForeignDistanceKm) from every domestic site: ${reached}`]) };
     }),

@@ -28,7 +28,7 @@ describe("EMB-R01 ReplicationHasTimeGuarantee", () => {
   test("fails when a ReplicationLink's RTC is switched off through an override", () => {
     const result = checkRule(RULE, (s) => (linkedStores(s).resource as TerraformResource).addOverride("rule.0.destination.replication_time.status", "Disabled"));
     expect(result.problems).toEqual([
-      `rule 'to-eu-north-1-1' has replication_time {"status":"Disabled","time":{"minutes":15}}, not { status: 'Enabled', time: { minutes: 15 } }`,
+      `rule 'to-b-target' has replication_time {"status":"Disabled","time":{"minutes":15}}, not { status: 'Enabled', time: { minutes: 15 } }`,
     ]);
   });
 });

@@ -1,0 +1,402 @@
+/**
+ * Who can do what on AWS, decided by an IAM policy evaluator over what synth really writes:
+ * every cell of the matrix is a request evaluated across the caller's identity policies, the
+ * bucket policy (and the site's S3 endpoint policy where the request goes through it) and the
+ * key policy, for the KMS calls S3 makes on the caller's behalf. A request is allowed only when
+ * S3 authorizes the S3 action and KMS authorizes every call S3 makes for it.
+ *
+ * Run for every AWS example topology under stacks/ and for a generated six-site topology.
+ * Stores are found by the registry their bucket is tagged with (`embassy:registry`), roles by
+ * their purpose (the access policy names them `<topology>-<site>-<purpose>`) and by the
+ * replication configurations that name them; custody administrators come from the topology. Principals the synth does not create (custody administrators, an intruder)
+ * are given AdministratorAccess: what they can still not do is what the resource policies refuse.
+ */
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { buildEmbassy } from "../../stacks/embassy";
+import { loadTopologyFile } from "../../lib/topology/load";
+import type { Site, Topology } from "../../lib/topology/model";
+import { PROJECT_ROOT, topologyOf } from "../fixtures";
+import { type AwsPolicies, type BucketModel, collectAwsPolicies, synthesizeApp } from "./aws-policies";
+import { AwsAccess, type Caller, externalCaller, OBJECT_KEY, type Outcome, roleCaller, type Step } from "./aws-requests";
+
+/** An account that is not the custody account. */
+const OUTSIDER_ACCOUNT = "999999999999";
+
+/** A generated AWS topology: three domestic sites in the US and three foreign ones, one of which carries one registry only. */
+function sixSiteDoc(): Record<string, unknown> {
+  const account = "333333333333";
+  const role = (name: string) => `arn:aws:iam::${account}:role/${name}`;
+  const site = (id: string, role: "domestic" | "foreign", region: string, n: number, primary = false) => ({
+    id,
+    role,
+    ...(primary ? { primary: true } : {}),
+    cloud: "aws",
+    region,
+    cidr: `10.${n}.0.0/16`,
+  });
+  return {
+    version: 1,
+    name: "us-six",
+    home: "US",
+    custody: {
+      aws: {
+        accountId: account,
+        // A custody user next to roles: both kinds of principal must be handled.
+        administrators: [role("embassy-admin"), `arn:aws:iam::${account}:user/break-glass`, role("registry-restore"), role("registry-ingest")],
+        readers: [role("registry-restore")],
+        writers: [role("registry-ingest")],
+      },
+    },
+    sites: [
+      site("us-virginia", "domestic", "us-east-1", 1, true),
+      site("us-ohio", "domestic", "us-east-2", 2),
+      site("us-oregon", "domestic", "us-west-2", 3),
+      site("ie-embassy", "foreign", "eu-west-1", 4),
+      site("jp-embassy", "foreign", "ap-northeast-1", 5),
+      site("ca-embassy", "foreign", "ca-central-1", 6),
+    ],
+    registries: [
+      { id: "population", title: "Population register", rpoMinutes: 15, retentionDays: 3650 },
+      { id: "land", title: "Land register", rpoMinutes: 60, retentionDays: 365 },
+    ],
+    links: [
+      { from: "us-virginia", to: "us-ohio" },
+      { from: "us-virginia", to: "us-oregon" },
+      { from: "us-virginia", to: "ie-embassy" },
+      { from: "us-virginia", to: "jp-embassy" },
+      { from: "us-virginia", to: "ca-embassy", registries: ["population"] },
+    ],
+  };
+}
+
+/** Every topology file under stacks/ (the JSON schema next to them is not one). */
+const EXAMPLES: Topology[] = readdirSync(join(PROJECT_ROOT, "stacks"))
+  .filter((f) => /\.(ya?ml|json)$/.test(f) && f !== "topology.schema.json")
+  .map((f) => loadTopologyFile(join(PROJECT_ROOT, "stacks", f)));
+const AWS_EXAMPLES = EXAMPLES.filter((t) => t.sites.some((s) => s.cloud === "aws"));
+
+test("the matrix covers every AWS example topology, and each has its primary on AWS", () => {
+  expect(AWS_EXAMPLES.map((t) => t.name)).toContain("jp-embassy");
+  // An on-premises or Azure primary writes through other paths: extend the matrix before adding such an example.
+  expect(AWS_EXAMPLES.filter((t) => t.primary.cloud !== "aws").map((t) => t.name)).toEqual([]);
+});
+
+/** What a cell expects: allowed, denied at any step, or refused outright by the resource's own policy. */
+type Expectation = "allowed" | "denied" | "refused by the resource policy";
+
+interface Cell {
+  readonly what: string;
+  readonly expected: Expectation;
+  readonly outcome: Outcome;
+}
+
+const show = (s: Step) => `${s.call} on ${s.resource}: ${s.decision}${s.denyingStatements.length > 0 ? ` (${s.denyingStatements.join(", ")})` : ""}`;
+
+/** A cell as AWS would decide it, or a description of how it differs from what is required. */
+function mismatch(cell: Cell): string | undefined {
+  const first = cell.outcome.steps[0];
+  const met =
+    cell.expected === "allowed"
+      ? cell.outcome.allowed
+      : cell.expected === "denied"
+        ? !cell.outcome.allowed
+        : first.decision === "ExplicitlyDenied" && first.deniedBy.includes("resource");
+  return met ? undefined : `${cell.what}: expected ${cell.expected}, got ${cell.outcome.steps.map(show).join(" -> ")}`;
+}
+
+/** Asserts every cell; a failure lists each cell that differs from the required behaviour. */
+function expectCells(cells: readonly Cell[], count: number): void {
+  expect(cells).toHaveLength(count);
+  expect(cells.map(mismatch).filter((m) => m !== undefined)).toEqual([]);
+}
+
+const single = (step: Step): Outcome => ({ allowed: step.decision === "Allowed", steps: [step] });
+
+interface SiteView {
+  readonly site: Site;
+  readonly stack: string;
+  /** The stores at the site, by registry id. */
+  readonly stores: ReadonlyMap<string, BucketModel>;
+  /** The site's role for a purpose (`read`, `write`, `operate`, `administer-keys`, `audit`). */
+  role(purpose: string): Caller;
+  /** Every role the site's stack creates. */
+  readonly allRoles: readonly Caller[];
+  /** The registries the topology puts at the site, and those its stack's buckets are tagged with. */
+  readonly holds: readonly string[];
+  readonly tagged: readonly string[];
+}
+
+describe.each([...AWS_EXAMPLES.map((t) => [t.name, () => t] as const), ["a generated six-site topology", () => topologyOf(sixSiteDoc())] as const])(
+  "who can do what on AWS: %s",
+  (_name, topologyFn) => {
+    let topology: Topology;
+    let model: AwsPolicies;
+    let access: AwsAccess;
+    let sites: SiteView[];
+    let custodians: Caller[];
+    let dataPeople: Caller[];
+
+    beforeAll(() => {
+      topology = topologyFn();
+      const custody = topology.custody.aws!;
+      const stackOf = new Map<string, string>();
+      const app = synthesizeApp((a) => {
+        for (const [siteId, stack] of buildEmbassy(a, topology)) stackOf.set(siteId, stack.node.id);
+      });
+      model = collectAwsPolicies(app, { accountId: custody.accountId });
+      access = new AwsAccess(model);
+      // What each site must hold, from the topology: the primary every registry, each target what its links carry.
+      const holds = new Map<string, Set<string>>(topology.sites.map((s) => [s.id, new Set(s.primary ? topology.registries.map((r) => r.id) : [])]));
+      for (const link of topology.links) link.registries.forEach((r) => holds.get(link.to.id)!.add(r.id));
+      sites = topology.sites
+        .filter((s) => s.cloud === "aws")
+        .map((site) => {
+          const stack = stackOf.get(site.id)!;
+          const tagged = model.buckets.filter((b) => b.stack === stack && b.tags["embassy:registry"] !== undefined);
+          const stores = new Map(tagged.map((b) => [b.tags["embassy:registry"], b]));
+          const allRoles = model.roles.filter((r) => r.stack === stack).map((r) => roleCaller(model, r.arn));
+          const role = (purpose: string) => {
+            const found = model.roles.filter((r) => r.stack === stack && r.name === `${stack}-${purpose}`);
+            if (found.length !== 1) throw new Error(`expected one '${purpose}' role in ${stack}, found ${found.length} (roles: ${allRoles.map((r) => r.arn).join(", ")})`);
+            return roleCaller(model, found[0].arn);
+          };
+          return { site, stack, stores, role, allRoles, holds: [...holds.get(site.id)!].sort(), tagged: tagged.map((b) => b.tags["embassy:registry"]).sort() };
+        });
+      const data = new Set([...(custody.readers ?? []), ...(custody.writers ?? [])]);
+      custodians = custody.administrators.filter((a) => !data.has(a)).map((a) => externalCaller(a));
+      dataPeople = custody.administrators.filter((a) => data.has(a)).map((a) => externalCaller(a));
+    }, 120_000);
+
+    const primary = () => sites.find((s) => s.site.primary)!;
+    const storeCount = () => sites.reduce((n, s) => n + s.stores.size, 0);
+    /** The stores' keys: the key each store's default encryption names. */
+    const keyOf = (bucket: BucketModel) => bucket.defaultEncryption!.keyArn!;
+
+    test("every AWS site has exactly one store per registry the topology puts there", () => {
+      expect(sites.length).toBe(topology.sites.filter((s) => s.cloud === "aws").length);
+      sites.forEach((s) => expect({ site: s.site.id, stores: s.tagged }).toEqual({ site: s.site.id, stores: s.holds }));
+    });
+
+    test("every store is encrypted by default with its own custody key, in its own region", () => {
+      const keys = sites.flatMap((s) => [...s.stores.values()].map((b) => ({ bucket: b.name, algorithm: b.defaultEncryption?.algorithm, keyRegion: model.key(keyOf(b)).region, region: b.region })));
+      expect(keys).toHaveLength(storeCount());
+      keys.forEach((k) => expect(k).toEqual({ bucket: k.bucket, algorithm: "aws:kms", keyRegion: k.region, region: k.region }));
+      expect(new Set(sites.flatMap((s) => [...s.stores.values()].map(keyOf))).size).toBe(storeCount());
+    });
+
+    test("the writer at the primary can PutObject with only the SDK's default headers (bucket default encryption) and with SSE-KMS naming the store's key", async () => {
+      const site = primary();
+      const writer = site.role("write");
+      const cells: Cell[] = [];
+      for (const [registry, bucket] of site.stores) {
+        const at = `writer@${site.site.id} PutObject '${registry}'`;
+        cells.push({ what: `${at} with default headers`, expected: "allowed", outcome: await access.putObject(writer, bucket.name) });
+        cells.push({
+          what: `${at} with default headers through the site's S3 endpoint`,
+          expected: "allowed",
+          outcome: await access.putObject(writer, bucket.name, { endpoint: model.endpoint(site.stack, "s3") }),
+        });
+        cells.push({ what: `${at} with SSE-KMS and the store's key`, expected: "allowed", outcome: await access.putObject(writer, bucket.name, { sse: "aws:kms", sseKmsKeyId: keyOf(bucket) }) });
+      }
+      expectCells(cells, 3 * site.stores.size);
+      // The default-header upload is encrypted under the store's own key, through S3 in the store's region.
+      const upload = await access.putObject(writer, [...site.stores.values()][0].name);
+      expect(upload.steps.map((s) => [s.call, s.resource])).toEqual([
+        ["s3:PutObject", `${[...site.stores.values()][0].arn}/${OBJECT_KEY}`],
+        ["kms:GenerateDataKey", keyOf([...site.stores.values()][0])],
+      ]);
+    });
+
+    test("the bucket policy refuses the writer's uploads with another key, with aws:kms but no key id, with SSE-S3, and without TLS", async () => {
+      const site = primary();
+      const writer = site.role("write");
+      const allKeys = model.keys.map((k) => k.arn);
+      const cells: Cell[] = [];
+      for (const [registry, bucket] of site.stores) {
+        const at = `writer@${site.site.id} PutObject '${registry}'`;
+        // Another store's key at the same site where there is one: a key the writer may use, so only the bucket policy stands in the way.
+        const siblings = [...site.stores.values()].filter((b) => b !== bucket).map(keyOf);
+        const other = siblings[0] ?? allKeys.find((k) => k !== keyOf(bucket))!;
+        const refused = (what: string, outcome: Outcome): Cell => ({ what: `${at} ${what}`, expected: "refused by the resource policy", outcome });
+        cells.push(refused("with SSE-KMS and another key's ARN", await access.putObject(writer, bucket.name, { sse: "aws:kms", sseKmsKeyId: other })));
+        cells.push(refused("with aws:kms but no key id (S3 would use aws/s3)", await access.putObject(writer, bucket.name, { sse: "aws:kms" })));
+        cells.push(refused("with SSE-S3 (AES256)", await access.putObject(writer, bucket.name, { sse: "AES256" })));
+        cells.push(refused("without TLS, headers otherwise right", await access.putObject(writer, bucket.name, { sse: "aws:kms", sseKmsKeyId: keyOf(bucket), secureTransport: false })));
+        cells.push(refused("without TLS, default headers", await access.putObject(writer, bucket.name, { secureTransport: false })));
+      }
+      expectCells(cells, 5 * site.stores.size);
+    });
+
+    test("the reader at every site can GetObject and GetObjectVersion of each store there, decrypting through S3 in that region only", async () => {
+      const cells: Cell[] = [];
+      for (const site of sites) {
+        const reader = site.role("read");
+        for (const [registry, bucket] of site.stores) {
+          const at = `reader@${site.site.id} '${registry}'`;
+          cells.push({ what: `${at} GetObject`, expected: "allowed", outcome: await access.getObject(reader, bucket.name) });
+          cells.push({ what: `${at} GetObjectVersion`, expected: "allowed", outcome: await access.getObject(reader, bucket.name, { version: true }) });
+          cells.push({ what: `${at} GetObject through the site's S3 endpoint`, expected: "allowed", outcome: await access.getObject(reader, bucket.name, { endpoint: model.endpoint(site.stack, "s3") }) });
+          cells.push({ what: `${at} kms:Decrypt via S3 in ${bucket.region}`, expected: "allowed", outcome: single(await access.kmsViaS3(reader, "kms:Decrypt", keyOf(bucket), bucket.region)) });
+          const elsewhere = bucket.region === "eu-central-1" ? "eu-west-1" : "eu-central-1";
+          cells.push({ what: `${at} kms:Decrypt via S3 in ${elsewhere}`, expected: "denied", outcome: single(await access.kmsViaS3(reader, "kms:Decrypt", keyOf(bucket), elsewhere)) });
+          cells.push({ what: `${at} kms:Decrypt called directly`, expected: "denied", outcome: single(await access.kmsDirect(reader, "kms:Decrypt", keyOf(bucket))) });
+        }
+      }
+      expectCells(cells, 6 * storeCount());
+    });
+
+    test("readers cannot PutObject anywhere, and a site's reader reads no other site's stores", async () => {
+      const cells: Cell[] = [];
+      for (const site of sites) {
+        const reader = site.role("read");
+        for (const other of sites) {
+          for (const [registry, bucket] of other.stores) {
+            const at = `reader@${site.site.id} '${registry}'@${other.site.id}`;
+            cells.push({ what: `${at} PutObject with the store's key`, expected: "denied", outcome: await access.putObject(reader, bucket.name, { sse: "aws:kms", sseKmsKeyId: keyOf(bucket) }) });
+            if (other !== site) cells.push({ what: `${at} GetObject`, expected: "denied", outcome: await access.getObject(reader, bucket.name) });
+          }
+        }
+      }
+      expectCells(cells, sites.length * storeCount() + (sites.length - 1) * storeCount());
+    });
+
+    test("away from the primary no role of the site can write its stores", async () => {
+      const cells: Cell[] = [];
+      let expected = 0;
+      for (const site of sites.filter((s) => !s.site.primary)) {
+        expect(site.allRoles.length).toBeGreaterThan(0);
+        for (const role of site.allRoles) {
+          for (const [registry, bucket] of site.stores) {
+            expected++;
+            cells.push({ what: `${role.arn} PutObject '${registry}'@${site.site.id}`, expected: "denied", outcome: await access.putObject(role, bucket.name, { sse: "aws:kms", sseKmsKeyId: keyOf(bucket) }) });
+          }
+        }
+      }
+      expectCells(cells, expected);
+    });
+
+    test("key administrators, operators, auditors and the custodians (even with AdministratorAccess) cannot GetObject nor kms:Decrypt", async () => {
+      const cells: Cell[] = [];
+      let expected = 0;
+      for (const site of sites) {
+        const callers = [...["administer-keys", "operate", "audit"].map((p) => ({ who: `${p}@${site.site.id}`, caller: site.role(p) })), ...custodians.map((c) => ({ who: c.arn, caller: c }))];
+        for (const { who, caller } of callers) {
+          for (const [registry, bucket] of site.stores) {
+            const at = `${who} '${registry}'@${site.site.id}`;
+            expected += 4;
+            cells.push({ what: `${at} GetObject`, expected: "denied", outcome: await access.getObject(caller, bucket.name) });
+            cells.push({ what: `${at} GetObjectVersion`, expected: "denied", outcome: await access.getObject(caller, bucket.name, { version: true }) });
+            cells.push({ what: `${at} kms:Decrypt via S3`, expected: "denied", outcome: single(await access.kmsViaS3(caller, "kms:Decrypt", keyOf(bucket), bucket.region)) });
+            cells.push({ what: `${at} kms:Decrypt directly`, expected: "denied", outcome: single(await access.kmsDirect(caller, "kms:Decrypt", keyOf(bucket))) });
+          }
+        }
+      }
+      expect(custodians.length).toBeGreaterThan(0);
+      expectCells(cells, expected);
+    });
+
+    test("each replication role replicates its registry to every link target, re-encrypting with the target's key, and deletes nothing", async () => {
+      const awsLinks = topology.links.filter((l) => l.from.cloud === "aws" && l.to.cloud === "aws");
+      const siteView = (id: string) => sites.find((s) => s.site.id === id)!;
+      const cells: Cell[] = [];
+      let pairs = 0;
+      for (const link of awsLinks) {
+        for (const registry of link.registries) {
+          pairs++;
+          const source = siteView(link.from.id).stores.get(registry.id)!;
+          const target = siteView(link.to.id).stores.get(registry.id)!;
+          const configs = model.replications.filter((r) => r.sourceBucket === source.name);
+          expect(configs).toHaveLength(1);
+          const rule = configs[0].rules.find((r) => r.destinationBucketArn === target.arn);
+          expect(rule).toEqual(expect.objectContaining({ status: "Enabled", deleteMarkerReplication: "Disabled", replicaKeyArn: keyOf(target) }));
+          const role = roleCaller(model, configs[0].roleArn);
+          const at = `replication of '${registry.id}' ${link.from.id} -> ${link.to.id}`;
+          cells.push({ what: at, expected: "allowed", outcome: await access.replicate(role, source.name, target.arn, rule!.replicaKeyArn!) });
+          for (const [action, bucket] of [
+            ["s3:ReplicateDelete", target],
+            ["s3:DeleteObject", target],
+            ["s3:DeleteObjectVersion", target],
+            ["s3:DeleteObject", source],
+            ["s3:DeleteObjectVersion", source],
+          ] as const) {
+            cells.push({ what: `${at}: ${action} on ${bucket.name}`, expected: "denied", outcome: single(await access.s3(role, action, `${bucket.arn}/${OBJECT_KEY}`)) });
+          }
+        }
+      }
+      // Exactly the links' replication, nothing else: one rule per (link, registry).
+      expect(model.replications.reduce((n, r) => n + r.rules.length, 0)).toBe(pairs);
+      expect(pairs).toBeGreaterThan(0);
+      expectCells(cells, 6 * pairs);
+    });
+
+    test(`no principal outside the custody account can do anything: a role in ${OUTSIDER_ACCOUNT} with AdministratorAccess is refused by every bucket and key policy`, async () => {
+      // Named like a custody administrator, in another account: a name is not an identity.
+      const name = topology.custody.aws!.administrators[0].split("/").pop();
+      const intruder = externalCaller(`arn:aws:iam::${OUTSIDER_ACCOUNT}:role/${name}`);
+      const cells: Cell[] = [];
+      const refused = (what: string, step: Step): Cell => ({ what: `intruder ${what}`, expected: "refused by the resource policy", outcome: single(step) });
+      for (const bucket of model.buckets) {
+        const object = `${bucket.arn}/${OBJECT_KEY}`;
+        for (const action of ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObjectRetention", "s3:PutObjectLegalHold"]) {
+          cells.push(refused(`${action} on ${object}`, await access.s3(intruder, action, object)));
+        }
+        for (const action of ["s3:ListBucket", "s3:ListBucketVersions", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutBucketVersioning", "s3:PutReplicationConfiguration", "s3:PutEncryptionConfiguration"]) {
+          cells.push(refused(`${action} on ${bucket.arn}`, await access.s3(intruder, action, bucket.arn)));
+        }
+      }
+      for (const key of model.keys) {
+        for (const action of ["kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"]) {
+          cells.push(refused(`${action} via S3 on ${key.arn}`, await access.kmsViaS3(intruder, action, key.arn, key.region)));
+        }
+        for (const action of ["kms:Decrypt", "kms:PutKeyPolicy", "kms:CreateGrant", "kms:DisableKey", "kms:DescribeKey"]) {
+          cells.push(refused(`${action} on ${key.arn}`, await access.kmsDirect(intruder, action, key.arn)));
+        }
+        cells.push(refused(`kms:ScheduleKeyDeletion (30 days) on ${key.arn}`, await access.kmsDirect(intruder, "kms:ScheduleKeyDeletion", key.arn, { "kms:ScheduleKeyDeletionPendingWindowInDays": "30" })));
+      }
+      expectCells(cells, 14 * model.buckets.length + 9 * model.keys.length);
+    });
+
+    test("nobody can schedule a key's deletion with a 7-day window (the key policy refuses it); at 30 days the window is not what refuses it", async () => {
+      // kms:ScheduleKeyDeletionPendingWindowInDays is 7 to 30, default 30 (KMS API reference,
+      // ScheduleKeyDeletion). A window shorter than 30 days must be refused by the key policy itself,
+      // whoever asks, even a custodian with AdministratorAccess. At 30 days (the window every key is
+      // created with) a scheduled deletion stays cancellable for a month: the key policy may let its
+      // key administrators (or a separate retiring purpose) start one, but no deny on the window may
+      // apply; and no data role, operator, auditor, replication role, reader or writer may do it.
+      const cells: Cell[] = [];
+      let expected = 0;
+      const schedule = async (caller: Caller, keyArn: string, days: number) =>
+        single(await access.kmsDirect(caller, "kms:ScheduleKeyDeletion", keyArn, { "kms:ScheduleKeyDeletionPendingWindowInDays": String(days) }));
+      const replicationRoles = model.replications.map((r) => roleCaller(model, r.roleArn));
+      for (const site of sites) {
+        const keyAdmins = [{ who: `administer-keys@${site.site.id}`, caller: site.role("administer-keys") }, ...custodians.map((c) => ({ who: `${c.arn} (AdministratorAccess)`, caller: c }))];
+        const others = [
+          ...["read", "operate", "audit", ...(site.site.primary ? ["write"] : [])].map((p) => ({ who: `${p}@${site.site.id}`, caller: site.role(p) })),
+          ...replicationRoles.map((r) => ({ who: r.arn, caller: r })),
+          ...dataPeople.map((c) => ({ who: `${c.arn} (AdministratorAccess)`, caller: c })),
+        ];
+        for (const keyArn of [...site.stores.values()].map(keyOf)) {
+          for (const { who, caller } of [...keyAdmins, ...others]) {
+            expected++;
+            cells.push({ what: `${who} ScheduleKeyDeletion 7 days on ${keyArn}`, expected: "refused by the resource policy", outcome: await schedule(caller, keyArn, 7) });
+          }
+          for (const { who, caller } of keyAdmins) {
+            const at30 = await schedule(caller, keyArn, 30);
+            expected++;
+            cells.push({
+              what: `${who} ScheduleKeyDeletion 30 days on ${keyArn} is not explicitly denied`,
+              expected: "allowed",
+              outcome: { allowed: at30.steps[0].decision !== "ExplicitlyDenied", steps: at30.steps },
+            });
+          }
+          for (const { who, caller } of others) {
+            expected++;
+            cells.push({ what: `${who} ScheduleKeyDeletion 30 days on ${keyArn}`, expected: "denied", outcome: await schedule(caller, keyArn, 30) });
+          }
+        }
+      }
+      expectCells(cells, expected);
+    });
+  },
+);

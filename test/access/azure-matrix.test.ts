@@ -1,0 +1,485 @@
+/**
+ * The Azure access matrix, decided by the RBAC evaluator (lib/review/azure-access.ts) from what
+ * synth really writes to cdktf.out, for the Dutch example and for a generated five-site topology.
+ * Expectations come from the topology alone (custody administrators, readers, writers, the
+ * primary, the registries each site holds), never from the constructs or perms.ts. Every check
+ * returns the problems it finds, so the last block can show that each one fails when the grant
+ * it guards is changed in the synthesized JSON.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { AzureAccess, type AzureAction, type AzureResource } from "../../lib/review/azure-access";
+import { blocks, readCdktfOut, type SynthesizedStack } from "../../lib/review/terraform-json";
+import { registriesAt } from "../../lib/topology/holdings";
+import { loadTopologyFile } from "../../lib/topology/load";
+import type { Site, Topology } from "../../lib/topology/model";
+import { run } from "../../stacks/main";
+import { ADMIN_A, ADMIN_B, ADMIN_C, CUSTODY, OUTSIDER } from "../azure/fixtures";
+import { PROJECT_ROOT } from "../fixtures";
+
+const ADMIN_D = "eeeeeeee-0000-4000-8000-000000000005";
+
+const BLOBS = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs";
+const READ_BLOBS: AzureAction = { dataAction: `${BLOBS}/read` };
+const WRITE_BLOBS: readonly AzureAction[] = [{ dataAction: `${BLOBS}/write` }, { dataAction: `${BLOBS}/add/action` }];
+/**
+ * Removing or unprotecting a blob version (articles/storage/blobs/versioning-overview.md: deleting a
+ * version needs `deleteBlobVersion/action`; permanentDelete bypasses soft delete; runAsSuperUser
+ * may set a shorter immutability policy on a version).
+ */
+const DESTROY_BLOBS: readonly AzureAction[] = ["delete", "deleteBlobVersion/action", "permanentDelete/action", "immutableStorage/runAsSuperUser/action"].map((a) => ({
+  dataAction: `${BLOBS}/${a}`,
+}));
+/** Control-plane operations that could delete or weaken a store or vault, or hand out access. */
+const DESTROY_CONTROL: readonly AzureAction[] = [
+  "Microsoft.Storage/storageAccounts/delete",
+  "Microsoft.Storage/storageAccounts/write",
+  "Microsoft.Storage/storageAccounts/listKeys/action",
+  "Microsoft.Storage/storageAccounts/blobServices/containers/delete",
+  "Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies/write",
+  "Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies/delete",
+  "Microsoft.KeyVault/vaults/delete",
+  "Microsoft.KeyVault/vaults/write",
+  "Microsoft.Authorization/locks/delete",
+  "Microsoft.Authorization/roleAssignments/write",
+].map((action) => ({ action }));
+/** Key Vault key data actions (articles/role-based-access-control/permissions/security.md). */
+const key = (op: string): AzureAction => ({ dataAction: `Microsoft.KeyVault/vaults/keys/${op}` });
+const WRAP = [key("wrap/action"), key("unwrap/action")];
+const OTHER_KEY_USE = [key("encrypt/action"), key("decrypt/action"), key("sign/action")];
+const KEY_EXPORT_OR_PURGE = [key("purge/action"), key("backup/action"), key("release/action")];
+const ADMINISTER_KEYS = [key("create/action"), key("rotate/action")];
+
+const opOf = (a: AzureAction) => ("dataAction" in a ? a.dataAction : a.action);
+const list = (ids: readonly string[]) => `[${[...ids].map((i) => i.toLowerCase()).sort().join(", ")}]`;
+const same = (a: readonly string[], b: readonly string[]) => list(a) === list(b);
+
+const SCRATCH = mkdtempSync(join(tmpdir(), "azure-matrix-"));
+afterAll(() => rmSync(SCRATCH, { recursive: true, force: true }));
+const synthesized = new Map<string, SynthesizedStack[]>();
+
+/** Synthesizes a topology file exactly as `npm run synth` does (once per file) and reads back every stack. */
+function synthesize(topologyFile: string): SynthesizedStack[] {
+  const known = synthesized.get(topologyFile);
+  if (known) return known;
+  const out = join(SCRATCH, `cdktf.out-${synthesized.size}`);
+  let log = "";
+  const sink = { write: (t: string) => (log += t) };
+  const code = run({ EMBASSY_TOPOLOGY: topologyFile, CDKTF_OUTDIR: out }, sink, sink);
+  if (code !== 0) throw new Error(`synth of ${topologyFile} failed:\n${log}`);
+  const stacks = readCdktfOut(out);
+  synthesized.set(topologyFile, stacks);
+  return stacks;
+}
+
+/**
+ * Five Azure sites: a German primary, a second domestic site and three foreign embassies, four
+ * registries, each replicated to two targets (object replication's limit per source account).
+ * Administrators: A and D custodians, B the writer, C the reader.
+ */
+function generatedTopology(): Record<string, unknown> {
+  return {
+    version: 1,
+    name: "de-embassy",
+    home: "DE",
+    custody: { azure: { tenantId: CUSTODY.tenantId, subscriptionId: CUSTODY.subscriptionId, administrators: [ADMIN_A, ADMIN_B, ADMIN_C, ADMIN_D], readers: [ADMIN_C], writers: [ADMIN_B] } },
+    sites: [
+      { id: "de-primary", role: "domestic", primary: true, cloud: "azure", region: "germanywestcentral", cidr: "10.10.0.0/16" },
+      { id: "de-north", role: "domestic", cloud: "azure", region: "germanynorth", cidr: "10.20.0.0/16" },
+      { id: "se-embassy", role: "foreign", cloud: "azure", region: "swedencentral", cidr: "10.30.0.0/16" },
+      { id: "es-embassy", role: "foreign", cloud: "azure", region: "spaincentral", cidr: "10.40.0.0/16" },
+      { id: "no-embassy", role: "foreign", cloud: "azure", region: "norwayeast", cidr: "10.50.0.0/16" },
+    ],
+    registries: [
+      { id: "brp", title: "Population register", rpoMinutes: 1440, retentionDays: 3650 },
+      { id: "land", title: "Land register", rpoMinutes: 1440, retentionDays: 365 },
+      { id: "tax", title: "Tax register", rpoMinutes: 2880, retentionDays: 90 },
+      { id: "cars", title: "Vehicle register", rpoMinutes: 1440, retentionDays: 30 },
+    ],
+    links: [
+      { from: "de-primary", to: "de-north", registries: ["brp", "land"] },
+      { from: "de-primary", to: "se-embassy", registries: ["brp", "tax"] },
+      { from: "de-primary", to: "es-embassy", registries: ["land", "cars"] },
+      { from: "de-primary", to: "no-embassy", registries: ["tax", "cars"] },
+    ],
+  };
+}
+
+/** One registry store as the synthesized JSON shows it. */
+interface Store {
+  readonly site: Site;
+  readonly registry: string;
+  readonly account: AzureResource;
+  readonly containers: readonly AzureResource[];
+  /** The key and identity named by the account's customer_managed_key block. */
+  readonly key: AzureResource;
+  readonly identity: AzureResource;
+}
+
+const stackOf = (topology: Topology, site: Site) => `${topology.name}-${site.id}`;
+const azureSites = (topology: Topology) => topology.sites.filter((s) => s.cloud === "azure");
+const inStack = (access: AzureAccess, type: string, stack: string) => access.resources(type).filter((r) => r.stack === stack);
+const pathOf = (r: AzureResource): string => {
+  if (r.path === undefined) throw new Error(`${r.stack}: ${r.address} has no ARM id: ${r.unresolved ?? "unknown type"}`);
+  return r.path;
+};
+
+/** The registry stores of every Azure site: accounts tagged with a registry. */
+function stores(access: AzureAccess, topology: Topology): Store[] {
+  return azureSites(topology).flatMap((site) => {
+    const stack = stackOf(topology, site);
+    return inStack(access, "azurerm_storage_account", stack)
+      .filter((a) => a.tags["embassy:registry"] !== undefined)
+      .map((account) => {
+        const cmk = blocks(account.attributes.customer_managed_key)[0];
+        if (!cmk) throw new Error(`${stack}: ${account.address} has no customer_managed_key`);
+        return {
+          site,
+          registry: account.tags["embassy:registry"],
+          account,
+          containers: inStack(access, "azurerm_storage_container", stack).filter((c) => access.resourceAt(stack, String(c.attributes.storage_account_id)).address === account.address),
+          key: access.resourceAt(stack, String(cmk.key_vault_key_id)),
+          identity: access.resourceAt(stack, String(cmk.user_assigned_identity_id)),
+        };
+      });
+  });
+}
+
+/** Every Key Vault key of the stacks, whichever resource type creates it. */
+function keys(access: AzureAccess): AzureResource[] {
+  return access.resources().filter((r) => r.type === "azurerm_key_vault_key" || (r.type === "azapi_resource" && /^Microsoft\.KeyVault\/vaults\/keys@/i.test(String(r.attributes.type))));
+}
+
+/** Who holds what at a site, by the topology's rules: readers everywhere, writers at the primary, every other administrator a custodian. */
+function duties(topology: Topology, site: Site) {
+  const azure = topology.custody.azure;
+  if (!azure) throw new Error(`topology '${topology.name}' has no Azure custody`);
+  const readers = [...(azure.readers ?? [])];
+  const writers = site.primary ? [...(azure.writers ?? [])] : [];
+  const data = new Set([...readers, ...writers].map((p) => p.toLowerCase()));
+  return { readers, writers, custodians: azure.administrators.filter((a) => !data.has(a.toLowerCase())) };
+}
+
+const holders = (access: AzureAccess, action: AzureAction, path: string) => access.whoCan(action, path).map((w) => w.principal.id);
+
+type Check = (access: AzureAccess, topology: Topology) => string[];
+
+/** Every site holds a store per registry the topology puts there, each with its container. */
+const storeProblems: Check = (access, topology) =>
+  azureSites(topology).flatMap((site) => {
+    const found = stores(access, topology).filter((s) => s.site === site);
+    const problems: string[] = [];
+    const want = registriesAt(topology, site).map((r) => r.id);
+    if (!same(found.map((s) => s.registry), want)) problems.push(`${site.id}: stores for ${list(found.map((s) => s.registry))}, expected ${list(want)}`);
+    for (const s of found) if (s.containers.length === 0) problems.push(`${site.id}/${s.registry}: no container`);
+    return problems;
+  });
+
+/** Exactly the custody readers can read blobs, at every site's stores. */
+const readerProblems: Check = (access, topology) =>
+  stores(access, topology).flatMap((s) =>
+    s.containers.flatMap((c) => {
+      const who = holders(access, READ_BLOBS, pathOf(c));
+      const { readers } = duties(topology, s.site);
+      return same(who, readers) ? [] : [`${s.site.id}/${s.registry}: ${opOf(READ_BLOBS)} by ${list(who)}, expected the custody readers ${list(readers)}`];
+    }),
+  );
+
+/** Exactly the custody writers can add blob versions, and only at the primary. */
+const writerProblems: Check = (access, topology) =>
+  stores(access, topology).flatMap((s) =>
+    s.containers.flatMap((c) =>
+      WRITE_BLOBS.flatMap((action) => {
+        const who = holders(access, action, pathOf(c));
+        const { writers } = duties(topology, s.site);
+        const label = s.site.primary ? "the custody writers" : "nobody (not the primary)";
+        return same(who, writers) ? [] : [`${s.site.id}/${s.registry}: ${opOf(action)} by ${list(who)}, expected ${label} ${list(writers)}`];
+      }),
+    ),
+  );
+
+/**
+ * Each site's key administrators are its custodians; no key administrator (of any site) can read
+ * blobs, use, export or purge any key anywhere.
+ */
+const keyAdministratorProblems: Check = (access, topology) => {
+  const problems: string[] = [];
+  const admins = new Set<string>();
+  for (const site of azureSites(topology)) {
+    const vaults = inStack(access, "azurerm_key_vault", stackOf(topology, site));
+    if (vaults.length !== 1) problems.push(`${site.id}: ${vaults.length} key vaults, expected 1`);
+    for (const vault of vaults) {
+      for (const action of ADMINISTER_KEYS) {
+        const who = holders(access, action, pathOf(vault));
+        const { custodians } = duties(topology, site);
+        if (!same(who, custodians)) problems.push(`${site.id}: ${opOf(action)} by ${list(who)}, expected the custodians ${list(custodians)}`);
+        for (const w of who) admins.add(w);
+      }
+    }
+  }
+  const containers = access.resources("azurerm_storage_container");
+  for (const admin of admins) {
+    for (const c of containers) if (access.can(admin, READ_BLOBS, pathOf(c)).allowed) problems.push(`key administrator ${admin} can ${opOf(READ_BLOBS)} at ${c.path}`);
+    for (const k of keys(access)) {
+      for (const action of [...WRAP, ...OTHER_KEY_USE, ...KEY_EXPORT_OR_PURGE]) {
+        if (access.can(admin, action, pathOf(k)).allowed) problems.push(`key administrator ${admin} can ${opOf(action)} at ${k.path}`);
+      }
+    }
+  }
+  if (admins.size === 0) problems.push("no key administrator anywhere");
+  return problems;
+};
+
+/**
+ * Each store's own identity wraps and unwraps with its own key, and nobody else uses any key.
+ * (Key Vault notes that wrapping with an asymmetric key is a public-key operation anyone who may
+ * read the key could do locally; what is checked here is the RBAC data action. Unwrap, decrypt
+ * and sign need the private key, which never leaves the HSM.)
+ */
+const storeIdentityProblems: Check = (access, topology) => {
+  const all = stores(access, topology);
+  const problems: string[] = [];
+  for (const k of keys(access)) {
+    const owners = all.filter((s) => s.key.stack === k.stack && s.key.address === k.address);
+    if (owners.length !== 1) problems.push(`${k.stack}: key ${k.address} protects ${owners.length} stores, expected 1`);
+    for (const action of WRAP) {
+      const who = holders(access, action, pathOf(k));
+      const expected = owners.map((s) => pathOf(s.identity));
+      if (!same(who, expected)) problems.push(`${k.stack}: ${opOf(action)} at key ${k.path} by ${list(who)}, expected its store's identity ${list(expected)}`);
+    }
+    for (const action of [...OTHER_KEY_USE, ...KEY_EXPORT_OR_PURGE]) {
+      const who = holders(access, action, pathOf(k));
+      if (who.length > 0) problems.push(`${k.stack}: ${opOf(action)} at key ${k.path} by ${list(who)}, expected nobody`);
+    }
+  }
+  for (const s of all) {
+    const elsewhere = access.accessOf(pathOf(s.identity)).filter((e) => e.scope.toLowerCase() !== pathOf(s.key).toLowerCase());
+    for (const e of elsewhere) problems.push(`${s.site.id}/${s.registry}: the store's identity holds '${e.role.name}' at ${e.scope}, beyond its key`);
+  }
+  return problems;
+};
+
+/** Nobody can delete or unprotect a blob version, nor delete, reconfigure or unlock a store or vault, nor assign roles. */
+const destructionProblems: Check = (access, topology) => {
+  const problems: string[] = [];
+  for (const s of stores(access, topology)) {
+    for (const c of s.containers) {
+      for (const action of DESTROY_BLOBS) {
+        const who = holders(access, action, pathOf(c));
+        if (who.length > 0) problems.push(`${s.site.id}/${s.registry}: ${opOf(action)} by ${list(who)}, expected nobody`);
+      }
+    }
+    for (const r of [s.account, ...s.containers, s.key]) {
+      for (const action of DESTROY_CONTROL) {
+        const who = holders(access, action, pathOf(r));
+        if (who.length > 0) problems.push(`${s.site.id}/${s.registry}: ${opOf(action)} at ${r.address} by ${list(who)}, expected nobody`);
+      }
+    }
+  }
+  for (const vault of access.resources("azurerm_key_vault")) {
+    for (const action of DESTROY_CONTROL) {
+      const who = holders(access, action, pathOf(vault));
+      if (who.length > 0) problems.push(`${vault.stack}: ${opOf(action)} at ${vault.address} by ${list(who)}, expected nobody`);
+    }
+  }
+  return problems;
+};
+
+/** Every assignment goes to a custody administrator or to one of the stores' own identities. */
+const principalProblems: Check = (access, topology) => {
+  const administrators = new Set((topology.custody.azure?.administrators ?? []).map((a) => a.toLowerCase()));
+  const identities = new Set(stores(access, topology).map((s) => pathOf(s.identity).toLowerCase()));
+  return access.assignments
+    .filter((a) => !(a.principal.kind === "object-id" ? administrators : identities).has(a.principal.id.toLowerCase()))
+    .map((a) => `${a.stack}: ${a.address} grants '${a.role.name}' to ${a.principal.id}, neither a custody administrator nor a store's own identity`);
+};
+
+const CHECKS: ReadonlyArray<readonly [string, Check]> = [
+  ["every site holds a store, with a container, for each registry the topology puts there", storeProblems],
+  ["custody readers, and only they, can read blobs at every site's stores", readerProblems],
+  ["custody writers, and only they, can write blobs, and only at the primary", writerProblems],
+  ["key administrators are the custodians and cannot read blobs, use, export or purge keys", keyAdministratorProblems],
+  ["each store's own managed identity can wrap and unwrap with its own key only, and nobody else uses keys", storeIdentityProblems],
+  ["nobody can delete or unprotect blob versions, delete or weaken a store or vault, or assign roles", destructionProblems],
+  ["no principal outside the custody administrators and the stores' own identities holds an assignment", principalProblems],
+];
+
+const EXAMPLE_FILE = join(PROJECT_ROOT, "stacks", "nl-embassy.yaml");
+const GENERATED_FILE = join(SCRATCH, "de-embassy.json");
+writeFileSync(GENERATED_FILE, JSON.stringify(generatedTopology()));
+
+describe.each([
+  ["the nl-embassy example", EXAMPLE_FILE],
+  ["a generated five-site topology", GENERATED_FILE],
+])("Azure access matrix of %s", (_, file) => {
+  const topology = loadTopologyFile(file);
+  const access = AzureAccess.fromStacks(synthesize(file));
+
+  test.each(CHECKS)("%s", (_name, check) => {
+    expect(check(access, topology)).toEqual([]);
+  });
+
+  test("the matrix is not vacuous: every store is checked, and readers exist where the topology names them", () => {
+    const all = stores(access, topology);
+    expect(all.length).toBe(azureSites(topology).reduce((n, site) => n + registriesAt(topology, site).length, 0));
+    const readers = topology.custody.azure?.readers ?? [];
+    expect(readers.length).toBeGreaterThan(0);
+    for (const s of all) for (const r of readers) expect(access.can(r, READ_BLOBS, pathOf(s.containers[0])).allowed).toBe(true);
+  });
+
+  test("what the evaluator finds about deleting blob versions: nobody holds any delete action, so the locked WORM policy is a second line, not the only one", () => {
+    const destroyers = stores(access, topology).flatMap((s) => s.containers.flatMap((c) => DESTROY_BLOBS.flatMap((a) => access.whoCan(a, pathOf(c)))));
+    expect(destroyers).toEqual([]);
+  });
+});
+
+describe("each matrix assertion fails when the grant it guards changes", () => {
+  const topology = loadTopologyFile(GENERATED_FILE);
+  const stacks = synthesize(GENERATED_FILE);
+  const base = AzureAccess.fromStacks(stacks);
+  const site = (id: string) => {
+    const s = topology.sites.find((x) => x.id === id);
+    if (!s) throw new Error(`no site ${id}`);
+    return s;
+  };
+  const storeAt = (siteId: string, registry: string) => {
+    const s = stores(base, topology).find((x) => x.site.id === siteId && x.registry === registry);
+    if (!s) throw new Error(`no store ${siteId}/${registry}`);
+    return s;
+  };
+  const stackName = (siteId: string) => stackOf(topology, site(siteId));
+  const rgPath = (siteId: string) => pathOf(inStack(base, "azurerm_resource_group", stackName(siteId))[0]);
+  /** The logical name of the one assignment matching `where`. */
+  const assignmentName = (where: (a: AzureAccess["assignments"][number]) => boolean) => {
+    const found = base.assignments.filter(where);
+    if (found.length !== 1) throw new Error(`expected one matching assignment, got ${found.length}`);
+    return { stack: found[0].stack, name: found[0].address.split(".")[1] };
+  };
+  /** A custom role's logical name, found by a data action it holds. */
+  const roleHolding = (dataAction: string, stack: string) => {
+    const role = base.assignments.find((a) => a.stack === stack && a.role.permissions.some((p) => p.dataActions.includes(dataAction)))?.role;
+    if (!role?.definedIn) throw new Error(`no custom role holding ${dataAction} in ${stack}`);
+    return role.definedIn.address.split(".")[1];
+  };
+
+  type Mutable = { resource: Record<string, Record<string, any>> };
+  function mutate(change: (json: (stack: string) => Mutable) => void): AzureAccess {
+    const copy = structuredClone(stacks) as SynthesizedStack[];
+    change((name) => {
+      const s = copy.find((x) => x.name === name);
+      if (!s) throw new Error(`no stack ${name}`);
+      return s.json as unknown as Mutable;
+    });
+    return AzureAccess.fromStacks(copy);
+  }
+  const grant = (json: Mutable, name: string, attrs: Record<string, unknown>) => {
+    json.resource.azurerm_role_assignment[name] = { description: "mutation", ...attrs };
+  };
+
+  const mutations: ReadonlyArray<readonly [string, () => AzureAccess, Check, RegExp]> = [
+    [
+      "a reader loses one foreign store",
+      () => {
+        const brp = storeAt("se-embassy", "brp");
+        const a = assignmentName((x) => x.principal.id === ADMIN_C && x.role.name === "Storage Blob Data Reader" && x.scope === pathOf(brp.containers[0]));
+        return mutate((json) => delete json(a.stack).resource.azurerm_role_assignment[a.name]);
+      },
+      readerProblems,
+      new RegExp(`^se-embassy/brp: ${BLOBS}/read by \\[\\], expected the custody readers \\[${ADMIN_C}\\]$`),
+    ],
+    [
+      "a custodian is made a reader",
+      () => mutate((json) => grant(json(stackName("es-embassy")), "Mutant", { scope: pathOf(storeAt("es-embassy", "land").containers[0]), principal_id: ADMIN_A, role_definition_name: "Storage Blob Data Reader" })),
+      keyAdministratorProblems,
+      new RegExp(`^key administrator ${ADMIN_A} can ${BLOBS}/read at .*/containers/registry$`),
+    ],
+    [
+      "the writer is granted at a foreign store",
+      () => {
+        const primary = stackName("de-primary");
+        const writerRole = roleHolding(`${BLOBS}/write`, primary);
+        return mutate((json) => {
+          json(primary).resource.azurerm_role_definition[writerRole].assignable_scopes = [`/subscriptions/${CUSTODY.subscriptionId}`];
+          grant(json(primary), "Mutant", {
+            scope: pathOf(storeAt("no-embassy", "cars").containers[0]),
+            principal_id: ADMIN_B,
+            role_definition_id: `\${azurerm_role_definition.${writerRole}.role_definition_resource_id}`,
+          });
+        });
+      },
+      writerProblems,
+      new RegExp(`^no-embassy/cars: ${BLOBS}/write by \\[${ADMIN_B}\\], expected nobody \\(not the primary\\) \\[\\]$`),
+    ],
+    [
+      "the writer loses the primary",
+      () => {
+        const a = assignmentName((x) => x.principal.id === ADMIN_B && x.scope === pathOf(storeAt("de-primary", "tax").containers[0]));
+        return mutate((json) => delete json(a.stack).resource.azurerm_role_assignment[a.name]);
+      },
+      writerProblems,
+      new RegExp(`^de-primary/tax: ${BLOBS}/add/action by \\[\\], expected the custody writers \\[${ADMIN_B}\\]$`),
+    ],
+    [
+      "the writer role may delete",
+      () => {
+        const primary = stackName("de-primary");
+        const writerRole = roleHolding(`${BLOBS}/write`, primary);
+        return mutate((json) => json(primary).resource.azurerm_role_definition[writerRole].permissions[0].data_actions.push(`${BLOBS}/delete`));
+      },
+      destructionProblems,
+      new RegExp(`^de-primary/brp: ${BLOBS}/delete by \\[${ADMIN_B}\\], expected nobody$`),
+    ],
+    [
+      "the key administrator role may unwrap",
+      () => {
+        const stack = stackName("se-embassy");
+        const role = roleHolding("Microsoft.KeyVault/vaults/keys/create/action", stack);
+        return mutate((json) => json(stack).resource.azurerm_role_definition[role].permissions[0].data_actions.push("Microsoft.KeyVault/vaults/keys/unwrap/action"));
+      },
+      keyAdministratorProblems,
+      new RegExp(`^key administrator ${ADMIN_A} can Microsoft\\.KeyVault/vaults/keys/unwrap/action at .*/vaults/[a-z0-9]+/keys/`),
+    ],
+    [
+      "the key administrator role may purge keys",
+      () => {
+        const stack = stackName("de-north");
+        const role = roleHolding("Microsoft.KeyVault/vaults/keys/create/action", stack);
+        return mutate((json) => json(stack).resource.azurerm_role_definition[role].permissions[0].data_actions.push("Microsoft.KeyVault/vaults/keys/purge/action"));
+      },
+      keyAdministratorProblems,
+      new RegExp(`^key administrator ${ADMIN_B} can Microsoft\\.KeyVault/vaults/keys/purge/action at `),
+    ],
+    [
+      "a store identity's key grant widens to the whole vault",
+      () => {
+        const tax = storeAt("no-embassy", "tax");
+        const a = assignmentName((x) => x.principal.id === pathOf(tax.identity));
+        const vault = inStack(base, "azurerm_key_vault", a.stack)[0];
+        return mutate((json) => (json(a.stack).resource.azurerm_role_assignment[a.name].scope = `\${${vault.address}.id}`));
+      },
+      storeIdentityProblems,
+      new RegExp(`^de-embassy-no-embassy: Microsoft\\.KeyVault/vaults/keys/unwrap/action at key .* by \\[.*userassignedidentities/[a-z0-9]+-cmk.*\\], expected its store's identity`),
+    ],
+    [
+      "an outsider is granted Reader",
+      () => mutate((json) => grant(json(stackName("de-north")), "Mutant", { scope: pathOf(storeAt("de-north", "brp").account), principal_id: OUTSIDER, role_definition_name: "Reader" })),
+      principalProblems,
+      new RegExp(`^de-embassy-de-north: azurerm_role_assignment\\.Mutant grants 'Reader' to ${OUTSIDER}, neither a custody administrator nor a store's own identity$`),
+    ],
+    [
+      "a custodian is made Contributor on a site's resource group",
+      () => mutate((json) => grant(json(stackName("de-north")), "Mutant", { scope: rgPath("de-north"), principal_id: ADMIN_D, role_definition_name: "Contributor" })),
+      destructionProblems,
+      new RegExp(`^de-north/brp: Microsoft\\.Storage/storageAccounts/delete at azurerm_storage_account\\.\\S+ by \\[${ADMIN_D}\\], expected nobody$`),
+    ],
+  ];
+
+  test("the unchanged synthesis passes every check", () => {
+    for (const [, check] of CHECKS) expect(check(base, topology)).toEqual([]);
+  });
+
+  test.each(mutations)("fails when %s", (_name, build, check, message) => {
+    expect(check(build(), topology)).toContainEqual(expect.stringMatching(message));
+  });
+});
