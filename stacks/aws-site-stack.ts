@@ -1,16 +1,19 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
-import type { Construct } from "constructs";
+import { Construct } from "constructs";
 import { AccessPolicy } from "../lib/aws/access-policy";
 import type { AwsCustody } from "../lib/aws/custody";
 import { EncryptedStore } from "../lib/aws/encrypted-store";
 import { LogBucket } from "../lib/aws/log-bucket";
 import { Network } from "../lib/aws/network";
+import { OnPremIngest } from "../lib/aws/onprem-ingest";
 import { ReplicationLink } from "../lib/aws/replication-link";
+import { type DatacenterConnection, SiteVpn } from "../lib/aws/site-vpn";
 import { physicalName } from "../lib/private/names";
 import { registriesAt } from "../lib/topology/holdings";
-import type { AwsSite, Topology } from "../lib/topology/model";
+import type { AwsSite, OnPremSite, Topology } from "../lib/topology/model";
 import { applyBackend, type BackendConfig } from "./backend";
+import type { AwsPushTarget, IngestingStack } from "./push-plan";
 
 export interface AwsSiteStackProps {
   readonly topology: Topology;
@@ -25,12 +28,20 @@ export interface AwsSiteStackProps {
  * site holds, and the per-purpose roles. The primary also gets the replication links, added
  * by {@link AwsSiteStack.replicateTo} once every target stack exists.
  */
-export class AwsSiteStack extends TerraformStack {
+export class AwsSiteStack extends TerraformStack implements IngestingStack {
   public readonly site: AwsSite;
   public readonly stores: ReadonlyMap<string, EncryptedStore>;
   private readonly custody: AwsCustody;
   private readonly namePrefix: string;
   private readonly links = new Map<string, ReplicationLink>();
+  private readonly topology: Topology;
+  private readonly network: Network;
+  /** Namespace of everything built for the state's datacenters; made on the first one. */
+  private onPrem?: Construct;
+  private vpn?: SiteVpn;
+  private readonly ingests = new Map<string, OnPremIngest>();
+  /** The stores each datacenter writes into, by datacenter id. */
+  private readonly ingestStores = new Map<string, readonly EncryptedStore[]>();
 
   constructor(scope: Construct, id: string, props: AwsSiteStackProps) {
     super(scope, id);
@@ -38,6 +49,7 @@ export class AwsSiteStack extends TerraformStack {
     const custodyDoc = topology.custody.aws;
     if (!custodyDoc) throw new Error(`site '${site.id}' is on aws, but the topology has no custody.aws`);
     this.site = site;
+    this.topology = topology;
     this.custody = { ...custodyDoc, partition: site.regionInfo.partition };
     this.namePrefix = `${topology.name}-${site.id}`;
     applyBackend(this, id, props.backend);
@@ -52,7 +64,7 @@ export class AwsSiteStack extends TerraformStack {
       custody: this.custody,
       bucketName: physicalName([this.namePrefix, "logs", this.custody.accountId], 63),
     });
-    new Network(this, "Network", { custody: this.custody, cidr: site.cidr, region: site.region, logBucket });
+    this.network = new Network(this, "Network", { custody: this.custody, cidr: site.cidr, region: site.region, logBucket });
 
     const stores = new Map<string, EncryptedStore>();
     for (const registry of registriesAt(topology, site)) {
@@ -86,12 +98,19 @@ export class AwsSiteStack extends TerraformStack {
     // Per store, what a reader or writer needs: which bucket, and the one key ARN the bucket
     // policy accepts in x-amz-server-side-encryption-aws-kms-key-id (no SSE header at all is the
     // simplest: the bucket default then encrypts with this key). Ids derive from the registry id.
+    // Every store has Object Lock, and S3 refuses a PUT to such a bucket without Content-MD5 or an
+    // x-amz-checksum-* header (S3 User Guide, "Object Lock considerations", Uploading objects to an
+    // Object Lock enabled bucket); AWS SDKs and CLIs released since the end of 2024 send a CRC32
+    // checksum by default (AWS SDKs and Tools Reference Guide, "Data Integrity Protections for
+    // Amazon S3"). Whoever reads an output to upload is told.
+    const checksums =
+      "Object Lock: S3 refuses a PUT without Content-MD5 or an x-amz-checksum-* header. AWS SDKs and CLI released since December 2024 send a CRC32 checksum by default; older clients, presigned URLs and raw HTTP must add one (--checksum-algorithm CRC32, or Content-MD5)";
     for (const [id, store] of stores) {
-      new TerraformOutput(this, `store-${id}-bucket-name`, { value: store.bucketName, description: `Bucket holding registry '${id}' at ${site.id}` });
+      new TerraformOutput(this, `store-${id}-bucket-name`, { value: store.bucketName, description: `Bucket holding registry '${id}' at ${site.id}. ${checksums}` });
       new TerraformOutput(this, `store-${id}-bucket-arn`, { value: store.bucketArn, description: `ARN of the bucket holding registry '${id}' at ${site.id}` });
       new TerraformOutput(this, `store-${id}-key-arn`, {
         value: store.key.keyArn,
-        description: `ARN of the custody key of registry '${id}' at ${site.id}: send exactly this value (not a key id or alias) in x-amz-server-side-encryption-aws-kms-key-id, or send no SSE header`,
+        description: `ARN of the custody key of registry '${id}' at ${site.id}: send exactly this value (not a key id or alias) in x-amz-server-side-encryption-aws-kms-key-id, or send no SSE header. ${checksums}`,
       });
     }
   }
@@ -117,5 +136,129 @@ export class AwsSiteStack extends TerraformStack {
       });
     }
     link.replicateTo(destination);
+  }
+
+  /**
+   * What a state's datacenter needs to send registries here ("on-premises -> cloud", the copy job
+   * `data-embassy push`): an IAM Roles Anywhere trust anchor with the datacenter's CA, a profile,
+   * and an ingest role that may only write new versions into the stores of `registryIds`; with the
+   * datacenter's `vpn`, a site-to-site VPN (one VPN gateway for the site, a customer gateway and a
+   * connection per datacenter) and an S3 interface endpoint that the ingest role must come through.
+   * Without `vpn`, the copy job writes over S3's public regional endpoint, with TLS.
+   * Everything is under `OnPrem/<datacenter id>` (the VPN parts under `OnPrem/Vpn/<datacenter id>`),
+   * and the stack outputs what the datacenter's push plan needs as
+   * `onprem-<datacenter id>-{ingest-role-arn, trust-anchor-arn, profile-arn}` and, with a VPN,
+   * `onprem-<datacenter id>-{vpn-connection-id, s3-endpoint-dns-name}`.
+   * Call once per datacenter that links to this site.
+   */
+  public ingestFrom(site: OnPremSite, registryIds: readonly string[], everyMinutes: number): void {
+    const at = `datacenter '${site.id}' -> '${this.site.id}'`;
+    const problems: string[] = [];
+    if (this.ingests.has(site.id)) problems.push(`${at}: ingestFrom was already called for this datacenter`);
+    const certificatePem = site.identity.aws?.certificatePem;
+    if (certificatePem === undefined) problems.push(`${at}: the datacenter has no identity.aws (trustAnchorCertificate), which an AWS site needs to trust its copy job`);
+    if (registryIds.length === 0) problems.push(`${at}: registryIds must name at least one registry, got none`);
+    const missing = registryIds.filter((r) => !this.stores.has(r));
+    if (missing.length > 0) {
+      problems.push(`${at}: no store here for registr${missing.length > 1 ? "ies" : "y"} ${missing.map((r) => `'${r}'`).join(", ")} (have: ${[...this.stores.keys()].join(", ") || "none"})`);
+    }
+    if (!Number.isInteger(everyMinutes) || everyMinutes < 1) problems.push(`${at}: everyMinutes must be a whole number of minutes, at least 1, got ${everyMinutes}`);
+    if (problems.length > 0 || certificatePem === undefined) throw new Error(problems.join("\n"));
+
+    const stores = [...new Set(registryIds)].map((r) => this.stores.get(r)!);
+    this.onPrem ??= new Construct(this, "OnPrem");
+    let connection: DatacenterConnection | undefined;
+    if (site.vpn) {
+      this.vpn ??= new SiteVpn(this.onPrem, "Vpn", {
+        custody: this.custody,
+        network: this.network,
+        region: this.site.region,
+        amazonSideAsn: this.amazonSideAsn(),
+      });
+      connection = this.vpn.connect(site.id, { publicIp: site.vpn.publicIp, bgpAsn: site.vpn.bgpAsn, cidr: site.cidr, stores });
+    }
+    const name = physicalName([this.namePrefix, site.id, "ingest"], 64);
+    const ingest = new OnPremIngest(new Construct(this.onPrem, site.id), "Ingest", {
+      custody: this.custody,
+      name,
+      roleName: name,
+      certificatePem,
+      stores,
+      ...(connection ? { endpoint: connection.s3Endpoint } : {}),
+      tags: { "embassy:datacenter": site.id, "embassy:every-minutes": String(everyMinutes) },
+    });
+    this.ingests.set(site.id, ingest);
+    this.ingestStores.set(site.id, stores);
+
+    const registries = stores.map((s) => s.registryId).join(", ");
+    const output = (suffix: string, value: string, description: string) =>
+      new TerraformOutput(this, `onprem-${site.id}-${suffix}`, { value, description });
+    output("ingest-role-arn", ingest.role.roleArn, `ARN of the role datacenter ${site.id} assumes (IAM Roles Anywhere) to write new versions of ${registries} at ${this.site.id}, every ${everyMinutes} minutes`);
+    output("trust-anchor-arn", ingest.trustAnchorArn, `ARN of the IAM Roles Anywhere trust anchor holding the CA of datacenter ${site.id}`);
+    output("profile-arn", ingest.profileArn, `ARN of the IAM Roles Anywhere profile datacenter ${site.id} names to get credentials for its ingest role`);
+    if (connection) {
+      output("vpn-connection-id", connection.connectionId, `Id of the site-to-site VPN connection from datacenter ${site.id} (its device configuration is downloaded by this id)`);
+      output(
+        "s3-endpoint-dns-name",
+        connection.s3Endpoint.dnsName,
+        `DNS name of the S3 interface endpoint datacenter ${site.id} must write through: use https://bucket.<this name> as the S3 endpoint URL`,
+      );
+    }
+  }
+
+  /** Where datacenter `datacenter`'s copy job sends, for its push plan (after {@link ingestFrom}). */
+  public pushTarget(datacenter: OnPremSite, everyMinutes: number): AwsPushTarget {
+    const ingest = this.ingests.get(datacenter.id);
+    if (!ingest) throw new Error(`site '${this.site.id}' takes no copies from datacenter '${datacenter.id}': call ingestFrom first`);
+    const stack = this.node.id;
+    const deployed = (output: string) => ({ stack, output });
+    const prefix = `onprem-${datacenter.id}`;
+    return {
+      site: this.site.id,
+      role: this.site.role,
+      cloud: "aws",
+      region: this.site.region,
+      stack,
+      everyMinutes,
+      credentials: {
+        kind: "iam-roles-anywhere",
+        roleArn: ingest.role.roleArn,
+        trustAnchorArn: deployed(`${prefix}-trust-anchor-arn`),
+        profileArn: deployed(`${prefix}-profile-arn`),
+      },
+      network: datacenter.vpn
+        ? {
+            kind: "vpn",
+            vpnConnectionId: deployed(`${prefix}-vpn-connection-id`),
+            s3EndpointDnsName: deployed(`${prefix}-s3-endpoint-dns-name`),
+            note: "writes are admitted only through this interface endpoint: use https://bucket.<s3EndpointDnsName> as the S3 endpoint URL",
+          }
+        : { kind: "internet", s3Endpoint: `https://s3.${this.site.region}.amazonaws.com` },
+      upload: {
+        checksum: "SHA256",
+        encryptionHeaders: "none: S3 encrypts with the store's custody key by default; if sent, aws:kms with exactly keyArn",
+      },
+      registries: (this.ingestStores.get(datacenter.id) ?? []).map((store) => ({
+        id: store.registryId,
+        url: `s3://${store.stableName}/`,
+        bucket: store.stableName,
+        keyArn: deployed(`store-${store.registryId}-key-arn`),
+        keyAlias: `alias/${store.stableName}`,
+      })),
+    };
+  }
+
+  /**
+   * The Amazon side's ASN of the site's VPN gateway: the first private ASN from 64512 (the
+   * CreateVpnGateway default) that no datacenter linking here uses, so every BGP session has two
+   * different ASNs. Read from the whole topology, so the choice never depends on call order.
+   */
+  private amazonSideAsn(): number {
+    const used = new Set(
+      this.topology.links.flatMap((l) => (l.to.id === this.site.id && l.from.cloud === "onprem" && l.from.vpn ? [l.from.vpn.bgpAsn] : [])),
+    );
+    let asn = 64512;
+    while (used.has(asn)) asn++;
+    return asn;
   }
 }

@@ -2,19 +2,24 @@ import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { TimeProvider } from "@cdktf/provider-time/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
-import type { Construct } from "constructs";
+import { Construct } from "constructs";
 import { AccessPolicy } from "../lib/azure/access-policy";
 import { AzapiProvider } from "../lib/azure/azapi/provider";
 import { type AzureCustody, type DataPrincipals, splitDuties } from "../lib/azure/custody";
-import { EncryptedStore } from "../lib/azure/encrypted-store";
+import { EncryptedStore, REGISTRY_CONTAINER } from "../lib/azure/encrypted-store";
 import { CustodyKeyVault } from "../lib/azure/key-vault";
 import { LogStore } from "../lib/azure/log-store";
 import { Network, type NetworkWatcherRef } from "../lib/azure/network";
+import { OnPremIngest, TOKEN_EXCHANGE_AUDIENCE } from "../lib/azure/onprem-ingest";
+import { INGEST_PERMISSIONS } from "../lib/azure/perms";
 import { globalAlphanumericName } from "../lib/azure/private/naming";
+import { CustomRole } from "../lib/azure/private/roles";
 import { ReplicationLink } from "../lib/azure/replication-link";
-import type { Site, Topology } from "../lib/topology/model";
+import { SiteVpn } from "../lib/azure/site-vpn";
+import type { OnPremSite, Site, Topology } from "../lib/topology/model";
 import { registriesAt } from "../lib/topology/holdings";
 import { applyBackend, type BackendConfig } from "./backend";
+import type { AzurePushTarget, IngestingStack } from "./push-plan";
 
 export interface AzureSiteStackProps {
   readonly topology: Topology;
@@ -43,6 +48,8 @@ export interface AzureSiteStackProps {
  * the region's Network Watcher, a custody key vault, one encrypted store per registry the site
  * holds, and per-purpose role assignments. The primary also gets the replication links, added by
  * {@link AzureSiteStack.replicateTo} once every target stack exists.
+ * A site the state's datacenters send to also gets, per datacenter, the copy job's identity and
+ * a tunnel through the site's VPN gateway, added by {@link AzureSiteStack.ingestFrom}.
  *
  * Deploying: every resource is created, read and refreshed through Azure Resource Manager (no
  * step needs a vault's or a storage account's data plane; see CustodyKey, EncryptedStore and
@@ -56,13 +63,26 @@ export interface AzureSiteStackProps {
  * `networkWatcher` names an existing one (another embassy in the same subscription and region, or
  * a subscription that already has Azure's automatic one).
  */
-export class AzureSiteStack extends TerraformStack {
+export class AzureSiteStack extends TerraformStack implements IngestingStack {
   public readonly site: Site;
   public readonly stores: ReadonlyMap<string, EncryptedStore>;
   public readonly keyVault: CustodyKeyVault;
   public readonly network: Network;
   public readonly access?: AccessPolicy;
   private readonly links = new Map<string, ReplicationLink>();
+  private readonly custody: AzureCustody;
+  private readonly namePrefix: string;
+  private readonly region: string;
+  private readonly resourceGroup: ResourceGroup;
+  private readonly tags: Readonly<Record<string, string>>;
+  private readonly ingestByDatacenter = new Map<string, OnPremIngest>();
+  private readonly ingestSchedule = new Map<string, number>();
+  /** The literal (synth-time) names of each registry's storage account, and of the key vault. */
+  private readonly accountNames = new Map<string, string>();
+  private readonly vaultName: string;
+  private onPrem?: Construct;
+  private ingestRole?: CustomRole;
+  private siteVpn?: SiteVpn;
 
   constructor(scope: Construct, id: string, props: AzureSiteStackProps) {
     super(scope, id);
@@ -71,9 +91,13 @@ export class AzureSiteStack extends TerraformStack {
     if (!custody) throw new Error(`site '${site.id}' is on azure, but the topology has no custody.azure`);
     if (site.cloud !== "azure") throw new Error(`site '${site.id}' is on ${site.cloud}; AzureSiteStack builds azure sites only`);
     this.site = site;
+    this.custody = custody;
     const namePrefix = `${topology.name}-${site.id}`;
+    this.namePrefix = namePrefix;
+    this.region = site.region;
     const sub = custody.subscriptionId;
     const tags = { "embassy:topology": topology.name, "embassy:site": site.id, "embassy:role": site.role, "managed-by": "data-embassy" };
+    this.tags = tags;
     applyBackend(this, id, props.backend);
 
     new AzurermProvider(this, "azurerm", {
@@ -107,6 +131,7 @@ export class AzureSiteStack extends TerraformStack {
       tags,
       lifecycle: { preventDestroy: true },
     });
+    this.resourceGroup = rg;
     const common = { resourceGroupName: rg.name, location: site.region, tags };
 
     const logStore = new LogStore(this, "Logs", {
@@ -119,13 +144,14 @@ export class AzureSiteStack extends TerraformStack {
     // Writers write at the primary only; elsewhere the same principals are ordinary custodians.
     const data: DataPrincipals = site.primary ? (props.dataPrincipals ?? {}) : { readers: props.dataPrincipals?.readers ?? [] };
     const duties = splitDuties(custody, data, `site '${site.id}'`);
+    this.vaultName = globalAlphanumericName([topology.name, site.id, "kv"], sub);
     this.keyVault = new CustodyKeyVault(this, "KeyVault", {
       ...common,
       custody,
       resourceGroupId: rg.id,
-      vaultName: globalAlphanumericName([topology.name, site.id, "kv"], sub),
+      vaultName: this.vaultName,
       keyAdminRoleName: `${namePrefix}-administer-keys`,
-      keyDeletionRoleName: `${namePrefix}-delete-keys`,
+      keyRetirementRoleName: `${namePrefix}-retire-keys`,
       network: this.network,
       logStore,
       keyAdministrators: duties.custodians,
@@ -133,12 +159,13 @@ export class AzureSiteStack extends TerraformStack {
 
     const stores = new Map<string, EncryptedStore>();
     for (const registry of registriesAt(topology, site)) {
+      this.accountNames.set(registry.id, globalAlphanumericName([topology.name, site.id, registry.id], sub));
       stores.set(
         registry.id,
         new EncryptedStore(this, `Store-${registry.id}`, {
           ...common,
           registryId: registry.id,
-          accountName: globalAlphanumericName([topology.name, site.id, registry.id], sub),
+          accountName: this.accountNames.get(registry.id) as string,
           retentionDays: registry.retentionDays,
           minRetentionDays: topology.rules.minRetentionDays,
           network: this.network,
@@ -164,6 +191,129 @@ export class AzureSiteStack extends TerraformStack {
     for (const [registryId, store] of stores) {
       new TerraformOutput(this, `store-${registryId}`, { value: store.accountName, description: `Storage account holding registry '${registryId}' at ${site.id}` });
     }
+  }
+
+  /**
+   * What this site gets from datacenter `site`, which sends it `registryIds` every `everyMinutes`
+   * minutes (its copy job, `data-embassy push`), all under the `OnPrem` namespace:
+   * - `OnPrem/<datacenter>/Ingest`: an OnPremIngest, the user-assigned identity the copy job signs
+   *   in as through a federated credential for the datacenter's `identity.azure` issuer and
+   *   subject, granted the site's ingest role (`OnPrem/IngestRole`, `<prefix>-ingest`: blob write
+   *   and add only) on exactly the carried registries' containers;
+   * - `OnPrem/Vpn`: the site's SiteVpn (created with the first datacenter: GatewaySubnet, public
+   *   IP, VPN gateway), and in it `Datacenter-<datacenter>`: the local network gateway, the IPsec
+   *   connection with its `vpn_shared_key_<datacenter>` variable, and the datacenter's admission to
+   *   the private endpoints on 443;
+   * - outputs `onprem-<datacenter>-client-id`, `-tenant-id`, `-vpn-gateway-ip`, and per carried
+   *   registry `onprem-<datacenter>-<registry>-account` and `-container` (the push plan's values).
+   * The stores accept nothing but their private endpoints, so a datacenter without `vpn` cannot
+   * send here and is refused (the topology validator refuses it first). Calling again for the same
+   * datacenter (with the same schedule) carries the new registries with the same identity and tunnel.
+   */
+  public ingestFrom(site: OnPremSite, registryIds: readonly string[], everyMinutes: number): OnPremIngest {
+    const problems: string[] = [];
+    const where = `datacenter '${site.id}' -> '${this.site.id}'`;
+    const identity = site.identity.azure;
+    if (!identity) problems.push(`${where}: the datacenter has no identity.azure { issuer, subject } for its copy job to sign in with`);
+    if (!site.vpn) {
+      problems.push(`${where}: the datacenter has no vpn; Azure stores accept only their private endpoints, so a copy job reaches them only through a site-to-site VPN`);
+    }
+    if (registryIds.length === 0) problems.push(`${where}: registryIds must name at least one registry, got none`);
+    const missing = registryIds.filter((r) => !this.stores.has(r));
+    if (missing.length > 0) problems.push(`${where}: no store here for registr${missing.length > 1 ? "ies" : "y"} ${missing.map((r) => `'${r}'`).join(", ")}`);
+    if (!Number.isInteger(everyMinutes) || everyMinutes < 1) problems.push(`${where}: everyMinutes must be a whole number of minutes, at least 1, got ${everyMinutes}`);
+    const known = this.ingestByDatacenter.get(site.id);
+    if (known && this.ingestSchedule.get(site.id) !== everyMinutes) {
+      problems.push(`${where}: everyMinutes ${everyMinutes} differs from the ${this.ingestSchedule.get(site.id)} already given for this datacenter`);
+    }
+    if (problems.length > 0 || !identity || !site.vpn) throw new Error(problems.join("\n"));
+
+    const stores = [...new Set(registryIds)].map((r) => this.stores.get(r) as EncryptedStore);
+    const common = { resourceGroupName: this.resourceGroup.name, location: this.region, tags: this.tags };
+    const prefix = `onprem-${site.id}`;
+    let ingest = known;
+    if (!ingest) {
+      const onPrem = (this.onPrem ??= new Construct(this, "OnPrem"));
+      this.ingestRole ??= new CustomRole(onPrem, "IngestRole", {
+        roleName: `${this.namePrefix}-ingest`,
+        description: "Lets the state's datacenters add registry versions; no read, no delete, no immutability change",
+        resourceGroupId: this.resourceGroup.id,
+        permissions: INGEST_PERMISSIONS,
+        readsData: false,
+      });
+      this.siteVpn ??= new SiteVpn(onPrem, "Vpn", { ...common, namePrefix: this.namePrefix, network: this.network });
+      this.siteVpn.connect({ id: site.id, cidr: site.cidr, publicIp: site.vpn.publicIp });
+      ingest = new OnPremIngest(new Construct(onPrem, site.id), "Ingest", {
+        ...common,
+        namePrefix: this.namePrefix,
+        datacenterId: site.id,
+        issuer: identity.issuer,
+        subject: identity.subject,
+        stores,
+        ingestRole: this.ingestRole,
+        everyMinutes,
+      });
+      this.ingestByDatacenter.set(site.id, ingest);
+      this.ingestSchedule.set(site.id, everyMinutes);
+      new TerraformOutput(this, `${prefix}-client-id`, { value: ingest.clientId, description: `Client id of the identity datacenter ${site.id}'s copy job signs in as at ${this.site.id}` });
+      new TerraformOutput(this, `${prefix}-tenant-id`, { value: this.custody.tenantId, description: "Entra ID tenant of that identity" });
+      new TerraformOutput(this, `${prefix}-vpn-gateway-ip`, {
+        value: this.siteVpn.gatewayAddress,
+        description: `Public IP of ${this.site.id}'s VPN gateway: the peer address for datacenter ${site.id}'s VPN device`,
+      });
+    } else {
+      for (const store of stores) ingest.carry(store);
+    }
+    for (const store of stores) {
+      if (this.node.tryFindChild(`${prefix}-${store.registryId}-account`)) continue;
+      new TerraformOutput(this, `${prefix}-${store.registryId}-account`, { value: store.accountName, description: `Storage account datacenter ${site.id} writes registry '${store.registryId}' to` });
+      new TerraformOutput(this, `${prefix}-${store.registryId}-container`, { value: store.containerName, description: `Container of registry '${store.registryId}' in that account` });
+    }
+    return ingest;
+  }
+
+  /** The ingest of every datacenter that sends here, by datacenter id. */
+  public get ingests(): ReadonlyMap<string, OnPremIngest> {
+    return new Map(this.ingestByDatacenter);
+  }
+
+  /** Where datacenter `datacenter`'s copy job sends, for its push plan (after {@link ingestFrom}). */
+  public pushTarget(datacenter: OnPremSite, everyMinutes: number): AzurePushTarget {
+    const ingest = this.ingestByDatacenter.get(datacenter.id);
+    const identity = datacenter.identity.azure;
+    if (!ingest || !identity) throw new Error(`site '${this.site.id}' takes no copies from datacenter '${datacenter.id}': call ingestFrom first`);
+    const stack = this.node.id;
+    const prefix = `onprem-${datacenter.id}`;
+    const deployed = (output: string) => ({ stack, output: `${prefix}-${output}` });
+    return {
+      site: this.site.id,
+      role: this.site.role,
+      cloud: "azure",
+      region: this.region,
+      stack,
+      everyMinutes,
+      credentials: {
+        kind: "federated-credential",
+        tenantId: this.custody.tenantId,
+        clientId: deployed("client-id"),
+        issuer: identity.issuer,
+        subject: identity.subject,
+        audience: TOKEN_EXCHANGE_AUDIENCE,
+      },
+      network: {
+        kind: "vpn",
+        gatewayPublicIp: deployed("vpn-gateway-ip"),
+        dns:
+          "the accounts take only their private endpoints: resolve <account>.blob.core.windows.net through the site VPN, " +
+          "with a conditional forwarder on the datacenter's DNS to an Azure DNS Private Resolver inbound endpoint in the site VNet, " +
+          "or A records for <account>.privatelink.blob.core.windows.net with each endpoint's private address",
+      },
+      registries: ingest.registryIds.map((id) => {
+        const account = this.accountNames.get(id) as string;
+        // EncryptedStore names the store's key `<account>-cmk` in the site's custody vault.
+        return { id, url: `https://${account}.blob.core.windows.net/${REGISTRY_CONTAINER}/`, account, container: REGISTRY_CONTAINER, keyVault: this.vaultName, keyName: `${account}-cmk` };
+      }),
+    };
   }
 
   /** Replicates registry `registryId` from this (primary) site to `target`'s store of it. */

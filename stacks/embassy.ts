@@ -1,9 +1,10 @@
-import type { App, TerraformStack } from "cdktf";
+import type { App } from "cdktf";
 import { applyEmbassyPack } from "../lib/policy/embassy-pack";
 import type { Topology } from "../lib/topology/model";
 import { AwsSiteStack } from "./aws-site-stack";
 import { AzureSiteStack } from "./azure-site-stack";
 import { type BackendConfig } from "./backend";
+import type { pushPlanFiles } from "./push-plan";
 
 export interface EmbassyOptions {
   /** @default - a local backend per stack */
@@ -12,15 +13,16 @@ export interface EmbassyOptions {
 
 /**
  * Adds one stack per cloud site of a validated topology to `app` (on-premises sites get none),
- * then wires every link between two cloud sites: the primary's stack references its targets'
- * stores, so cdktf orders the targets first. The embassy policy pack checks every stack at
+ * then wires every link: between two cloud sites, the primary's stack references its targets'
+ * stores, so cdktf orders the targets first; from a datacenter, the target site gets what the
+ * datacenter's copy job needs (see {@link pushPlanFiles} for what it is told). The embassy policy pack checks every stack at
  * synth: an error finding fails synth with its rule id, and `policy-report.json` next to the
  * stacks lists every finding and suppression.
  * Returns the stacks by site id.
  */
-export function buildEmbassy(app: App, topology: Topology, options: EmbassyOptions = {}): Map<string, TerraformStack> {
+export function buildEmbassy(app: App, topology: Topology, options: EmbassyOptions = {}): Map<string, AwsSiteStack | AzureSiteStack> {
   const backend = options.backend ?? { kind: "local" };
-  const stacks = new Map<string, TerraformStack>();
+  const stacks = new Map<string, AwsSiteStack | AzureSiteStack>();
   const awsStacks = new Map<string, AwsSiteStack>();
   const azureStacks = new Map<string, AzureSiteStack>();
   for (const site of topology.sites) {
@@ -40,9 +42,15 @@ export function buildEmbassy(app: App, topology: Topology, options: EmbassyOptio
   }
   // The validator refuses links no mechanism serves (e.g. across clouds); this is a backstop.
   for (const link of topology.links) {
-    // A link from a datacenter is the state's copy job or its own storage replication; the
-    // clouds' side of a copy job (ingest identity, VPN) is not built yet, so nothing here.
-    if (link.from.cloud === "onprem") continue;
+    // A link from a datacenter is the state's copy job (the cloud site gets an ingest identity,
+    // and a VPN when the datacenter has one) or its own storage replication (nothing built).
+    if (link.from.cloud === "onprem") {
+      const registries = link.registries.map((r) => r.id);
+      const every = link.everyMinutes ?? link.mechanism.achievableRpoMinutes;
+      if (link.to.cloud === "aws") awsStacks.get(link.to.id)!.ingestFrom(link.from, registries, every);
+      else if (link.to.cloud === "azure") azureStacks.get(link.to.id)!.ingestFrom(link.from, registries, every);
+      continue;
+    }
     const [awsFrom, awsTo] = [awsStacks.get(link.from.id), awsStacks.get(link.to.id)];
     const [azureFrom, azureTo] = [azureStacks.get(link.from.id), azureStacks.get(link.to.id)];
     for (const registry of link.registries) {

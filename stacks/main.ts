@@ -9,6 +9,7 @@ import { TopologyError } from "../lib/topology/problems";
 import { loadTopologyFile } from "../lib/topology/load";
 import { backendFromEnv } from "./backend";
 import { buildEmbassy } from "./embassy";
+import { pushPlanFiles } from "./push-plan";
 import { synthAtomically } from "./synth";
 
 /** The default example, relative to the project root. */
@@ -38,8 +39,11 @@ export function run(env: NodeJS.ProcessEnv = process.env, stdout: Output = proce
     const backend = backendFromEnv(env);
     // The cdktf CLI marks its runs with this variable, and deletes orphaned stack folders itself.
     const underCli = env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined;
-    synthAtomically(outdir, (app) => buildEmbassy(app, topology, { backend }), { keepOrphanedStacksForCli: underCli });
-    stdout.write(`synthesized ${topology.sites.length} site stacks of '${topology.name}' into ${outdir}\n`);
+    synthAtomically(outdir, (app) => pushPlanFiles(topology, buildEmbassy(app, topology, { backend })), { keepOrphanedStacksForCli: underCli });
+    const clouds = topology.sites.filter((s) => s.cloud !== "onprem").length;
+    const datacenters = topology.sites.length - clouds;
+    const onprem = datacenters > 0 ? ` (${datacenters} on-premises site${datacenters > 1 ? "s" : ""}: nothing deployed there)` : "";
+    stdout.write(`synthesized ${clouds} site stacks of '${topology.name}' into ${outdir}${onprem}\n`);
     return 0;
   } catch (e) {
     // Topology and policy errors are for the author; the stack trace only helps with a bug.

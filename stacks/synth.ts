@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { basename, dirname, resolve } from "node:path";
 import { App } from "cdktf";
@@ -20,13 +20,24 @@ export interface SynthOptions {
   readonly keepOrphanedStacksForCli?: boolean;
 }
 
-export function synthAtomically(outdir: string, build: (app: App) => void, options: SynthOptions = {}): void {
+/**
+ * `build` adds the stacks to the app; it may return more files to write into the output (path
+ * relative to it, and content), such as the datacenters' push plans, which then appear (or not)
+ * together with the stacks.
+ */
+export function synthAtomically(outdir: string, build: (app: App) => void | Readonly<Record<string, string>>, options: SynthOptions = {}): void {
   const target = resolve(outdir);
   const staging = mkdtempSync(`${target}.staging-`);
   try {
     const app = new App({ outdir: staging });
-    build(app);
+    const files = build(app) ?? {};
     app.synth();
+    for (const [path, content] of Object.entries(files)) {
+      const file = resolve(staging, path);
+      if (!file.startsWith(`${staging}/`)) throw new Error(`synth output file '${path}' is outside the output folder`);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, content);
+    }
   } catch (e) {
     const report = join(staging, POLICY_REPORT_FILE);
     const rejected = `${target}.rejected-policy-report.json`;

@@ -2,7 +2,15 @@ import { Construct } from "constructs";
 import { physicalName } from "../private/names";
 import { type AwsCustody, custodiansOf, partitionOf } from "./custody";
 import type { IEncryptedStore } from "./encrypted-store";
-import { BUCKET_AUDIT_ACTIONS, DATA_READ_DENY_ACTIONS, KEY_ADMIN_ACTIONS, KEY_AUDIT_ACTIONS, OPERATE_ACTIONS } from "./perms";
+import {
+  BUCKET_AUDIT_ACTIONS,
+  DATA_READ_DENY_ACTIONS,
+  KEY_ADMIN_ACTIONS,
+  KEY_ALIAS_ACTIONS,
+  KEY_AUDIT_ACTIONS,
+  KEY_LIST_ACTIONS,
+  OPERATE_ACTIONS,
+} from "./perms";
 import { Role } from "./role";
 
 export interface AccessPolicyProps {
@@ -86,6 +94,10 @@ export class AccessPolicy extends Construct {
     const keys = props.bucketNamePrefix
       ? [`arn:${partition}:kms:${regions[0]}:${props.custody.accountId}:key/*`]
       : props.stores.map((s) => s.key.keyArn);
+    // A store's key alias is `alias/<bucket name>` (EncryptedStore), so the prefix covers them too.
+    const aliases = props.bucketNamePrefix
+      ? [`arn:${partition}:kms:${regions[0]}:${props.custody.accountId}:alias/${props.bucketNamePrefix}*`]
+      : props.stores.flatMap((s) => (s.key.aliasArn === undefined ? [] : [s.key.aliasArn]));
 
     for (const store of props.stores) {
       store.grantRead(reader);
@@ -104,6 +116,10 @@ export class AccessPolicy extends Construct {
     auditor.addToPolicy({ Sid: "AuditKeys", Effect: "Allow", Action: [...KEY_AUDIT_ACTIONS], Resource: keys });
     auditor.addToPolicy({ Sid: "AuditTrail", Effect: "Allow", Action: ["cloudtrail:LookupEvents", "cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus"], Resource: "*" });
     keyAdmin.addToPolicy({ Sid: "AdministerKeys", Effect: "Allow", Action: [...KEY_ADMIN_ACTIONS], Resource: keys });
+    // The alias half of the alias actions (the key half is in AdministerKeys and the key policy).
+    if (aliases.length > 0) keyAdmin.addToPolicy({ Sid: "AdministerKeyAliases", Effect: "Allow", Action: [...KEY_ALIAS_ACTIONS], Resource: aliases });
+    // kms:ListAliases names no resource: it is granted on `*` or not at all (see KEY_LIST_ACTIONS).
+    keyAdmin.addToPolicy({ Sid: "ListKeyAliases", Effect: "Allow", Action: [...KEY_LIST_ACTIONS], Resource: "*" });
 
     for (const r of [operator, keyAdmin, auditor]) {
       r.addToPolicy({ Sid: "DenyDataAccess", Effect: "Deny", Action: [...DATA_READ_DENY_ACTIONS], Resource: [...objects, ...keys] });

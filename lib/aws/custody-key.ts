@@ -13,6 +13,11 @@ export interface ICustodyKey {
   /** The region the key lives in (keys are regional). */
   readonly region: string;
   /**
+   * The ARN of the key's alias, if it has one: alias actions need permission on the alias too.
+   * @default - the key has no alias
+   */
+  readonly aliasArn?: string;
+  /**
    * Lets `role` use the key for `actions`, only through the named AWS service in the key's
    * region (e.g. `s3`): the key can never be used directly.
    */
@@ -85,6 +90,7 @@ export const KEY_DELETION_WINDOW_DAYS = 30;
 export class CustodyKey extends Construct implements ICustodyKey {
   public readonly keyArn: string;
   public readonly region: string;
+  public readonly aliasArn?: string;
   public readonly resource: KmsKey;
   private readonly custody: AwsCustody;
   private readonly administrators: string[];
@@ -113,7 +119,7 @@ export class CustodyKey extends Construct implements ICustodyKey {
     });
     this.keyArn = this.resource.arn;
     if (props.alias) {
-      new KmsAlias(this, "Alias", { name: `alias/${props.alias}`, targetKeyId: this.resource.keyId });
+      this.aliasArn = new KmsAlias(this, "Alias", { name: `alias/${props.alias}`, targetKeyId: this.resource.keyId }).arn;
     }
   }
 

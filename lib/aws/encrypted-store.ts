@@ -18,6 +18,12 @@ import { HardenedBucket } from "./private/hardened-bucket";
 import type { PolicyStatement } from "./policy-document";
 import type { IRole, IRoleRef } from "./role";
 
+/** A VPC endpoint as a bucket policy names it (`aws:SourceVpce`). */
+export interface IVpcEndpointRef {
+  /** The endpoint's id, `vpce-...`. */
+  readonly endpointId: string;
+}
+
 /** An encrypted registry store as other constructs see it. */
 export interface IEncryptedStore {
   readonly registryId: string;
@@ -37,6 +43,11 @@ export interface IEncryptedStore {
   grantWrite(role: IRole): void;
   /** Lets a replication role (by ARN, possibly from another stack) write replicas here. */
   grantReplicaWrite(role: IRoleRef): void;
+  /**
+   * Denies `role` every request on this store that does not come through `endpoint`, so its
+   * credentials are useless anywhere else. A role is restricted to one endpoint per store.
+   */
+  restrictToEndpoint(role: IRoleRef, endpoint: IVpcEndpointRef): void;
 }
 
 export interface EncryptedStoreProps {
@@ -68,8 +79,17 @@ export interface EncryptedStoreProps {
  * (nobody, not even the account root, can shorten retention or delete a locked version),
  * SSE-KMS with a custody key and bucket keys as the bucket default, all public access blocked,
  * access logging, and a bucket policy that denies non-TLS requests, principals outside the
- * custody account, and uploads that ask for any other encryption than this store's key. Bucket
- * and key are `prevent_destroy`.
+ * custody account, and uploads that ask for any other encryption than this store's key; that
+ * denies everyone deleting an object or version (a delete marker hides a locked version) and
+ * changing a version's retention or legal hold; and that denies everyone but the custodians
+ * changing the bucket's policy or configuration (see HardenedBucket). Bucket, key, Object Lock,
+ * encryption and access logging are `prevent_destroy`.
+ *
+ * The abort-incomplete-uploads lifecycle rule is not stopped by the delete denies: S3 Lifecycle
+ * acts through S3's internal endpoints, not as requests a bucket policy decides (S3 User Guide,
+ * "How S3 Lifecycle interacts with other bucket configurations", Lifecycle and logging), and the
+ * parts of an abandoned upload are not objects (s3:AbortMultipartUpload, which the writer holds,
+ * is not denied either).
  *
  * How a writer uploads. The simplest upload sends no encryption header at all: S3 applies the
  * bucket default (SSE-KMS with this store's key), and no deny fires, because each encryption deny
@@ -83,8 +103,11 @@ export interface EncryptedStoreProps {
  * the ARN is the one form documented to pass; a bare key id or an alias may be refused (and an
  * alias is unwanted anyway: it can be re-pointed, and resolves in the requester's account).
  * Every PUT to an Object Lock bucket needs Content-MD5 or an x-amz-checksum header (S3 API
- * reference, PutObject); AWS SDKs and AWS CLI v2 releases since early 2025 send a CRC checksum by
- * default, older ones need `--checksum-algorithm` (or Content-MD5).
+ * reference, PutObject; S3 User Guide, "Object Lock considerations", Uploading objects to an
+ * Object Lock enabled bucket); AWS SDKs and AWS CLI v2 releases since the end of 2024 send a CRC
+ * checksum by default (AWS SDKs and Tools Reference Guide, "Data Integrity Protections for Amazon
+ * S3"), older ones, presigned URLs and raw HTTP clients need `--checksum-algorithm` (or
+ * Content-MD5). The site stack's outputs say so too.
  */
 export class EncryptedStore extends Construct implements IEncryptedStore {
   public readonly registryId: string;
@@ -94,6 +117,8 @@ export class EncryptedStore extends Construct implements IEncryptedStore {
   public readonly region: string;
   public readonly key: ICustodyKey;
   private readonly bucket: HardenedBucket;
+  /** The endpoint each restricted role must come through, by role ARN. */
+  private readonly endpointOf = new Map<string, string>();
 
   constructor(scope: Construct, id: string, props: EncryptedStoreProps) {
     super(scope, id);
@@ -149,6 +174,12 @@ export class EncryptedStore extends Construct implements IEncryptedStore {
       bucket: this.bucketName,
       targetBucket: props.logBucket.bucketName,
       targetPrefix: `access/${props.registryId}/`,
+      // Logging starts only once the log bucket's policy admits the S3 logging service, so no
+      // request at creation goes unlogged.
+      dependsOn: props.logBucket.deliveryDependency ? [props.logBucket.deliveryDependency] : [],
+      // The evidence trail is a guarantee: switching it off (destroying this) needs a deliberate
+      // step (lifting prevent_destroy, or `terraform state rm`), which is intended.
+      lifecycle: { preventDestroy: true },
     });
     const SSE = "s3:x-amz-server-side-encryption";
     const SSE_KEY = "s3:x-amz-server-side-encryption-aws-kms-key-id";
@@ -180,6 +211,34 @@ export class EncryptedStore extends Construct implements IEncryptedStore {
 
   public grantReplicaWrite(role: IRoleRef): void {
     this.key.grantUse(role, KEY_REPLICA_ACTIONS, "s3");
+  }
+
+  /**
+   * A Deny for `role`'s requests whose `aws:SourceVpce` is not the endpoint's id. A request that
+   * comes through no VPC endpoint carries no `aws:SourceVpce`, and a negated operator matches an
+   * absent key (IAM User Guide, "IAM JSON policy elements: Condition operators": "If the policy
+   * condition requires that the key is not matched, such as StringNotLike or ArnNotLike, and the
+   * right key is not present, the condition is true"), so it is denied too. Keys on the role's
+   * ARN (`aws:PrincipalArn`), which holds for every session of the role. The Sid names the role,
+   * so it never shifts with order.
+   */
+  public restrictToEndpoint(role: IRoleRef, endpoint: IVpcEndpointRef): void {
+    const existing = this.endpointOf.get(role.roleArn);
+    if (existing !== undefined) {
+      if (existing === endpoint.endpointId) return;
+      throw new Error(`role '${role.roleArn}' is already restricted to another endpoint on store '${this.registryId}': a second one would deny it everywhere`);
+    }
+    this.endpointOf.set(role.roleArn, endpoint.endpointId);
+    const name = Token.isUnresolved(role.roleArn) ? String(this.endpointOf.size) : role.roleArn.slice(role.roleArn.lastIndexOf("/") + 1);
+    const pascal = name.split(/[^A-Za-z0-9]+/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
+    this.bucket.addToPolicy({
+      Sid: `Deny${pascal}OutsideEndpoint`,
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: [this.bucketArn, `${this.bucketArn}/*`],
+      Condition: { ArnEquals: { "aws:PrincipalArn": role.roleArn }, StringNotEquals: { "aws:SourceVpce": endpoint.endpointId } },
+    });
   }
 
   /**

@@ -29,7 +29,12 @@ export const MIN_LOG_RETENTION_DAYS = 365;
 /**
  * A protected bucket for S3 server access logs and VPC flow logs: versioned, TLS only, no
  * public access, `prevent_destroy`, writable only by the two AWS log delivery services for
- * this account. Encrypted with SSE-S3, because S3 server access logging cannot deliver to a
+ * this account. Like every bucket of this library (HardenedBucket), its policy denies everyone
+ * deleting a log object or version, and everyone but the custodians changing its policy,
+ * lifecycle, logging, encryption, versioning or public access block; log delivery only puts
+ * objects (and the flow-log service reads the bucket ACL and lists), so it is unaffected, and old
+ * logs still expire through the lifecycle rule, which S3 applies itself.
+ * Encrypted with SSE-S3, because S3 server access logging cannot deliver to a
  * bucket whose default encryption is SSE-KMS, and without Object Lock default retention,
  * which server access logging does not support either (both AWS documented limits).
  */

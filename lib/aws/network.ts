@@ -73,6 +73,8 @@ export class Network extends Construct {
   public readonly vpcId: string;
   public readonly subnetIds: string[];
   public readonly endpointSecurityGroup: SecurityGroup;
+  /** The route tables of the private subnets (a VPN gateway propagates its routes into them). */
+  public readonly privateRouteTableIds: string[];
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
@@ -98,6 +100,7 @@ export class Network extends Construct {
     });
     const newBits = Math.ceil(Math.log2(zones));
     const routes = new RouteTable(this, "PrivateRoutes", { vpcId: this.vpcId });
+    this.privateRouteTableIds = [routes.id];
     this.subnetIds = [];
     for (let i = 0; i < zones; i++) {
       const subnet = new Subnet(this, `PrivateSubnet${String.fromCharCode(65 + i)}`, {
@@ -167,6 +170,9 @@ export class Network extends Construct {
       logDestinationType: "s3",
       logDestination: `${props.logBucket.bucketArn}/flow/`,
       maxAggregationInterval: 60,
+      // The site's network evidence: destroying the flow log (or a change that replaces it) needs a
+      // deliberate step (lifting prevent_destroy, or `terraform state rm`), which is intended.
+      lifecycle: { preventDestroy: true },
       // Delivery is admitted by the log bucket's policy: create the flow log after it.
       dependsOn: props.logBucket.deliveryDependency ? [props.logBucket.deliveryDependency] : [],
     });

@@ -70,7 +70,6 @@ export const KEY_ADMIN_ACTIONS = [
   "kms:GetKeyPolicy",
   "kms:PutKeyPolicy",
   "kms:GetKeyRotationStatus",
-  "kms:ListAliases",
   "kms:ListGrants",
   "kms:ListKeyPolicies",
   "kms:ListKeyRotations",
@@ -82,6 +81,23 @@ export const KEY_ADMIN_ACTIONS = [
   "kms:UpdateKeyDescription",
   "kms:CancelKeyDeletion",
 ] as const;
+
+/**
+ * The alias side of KEY_ADMIN_ACTIONS' alias actions. Creating, re-pointing or deleting an alias
+ * needs the action on the alias as well as on the key (Service Authorization Reference, "Actions,
+ * resources, and condition keys for AWS Key Management Service": resource types `alias*` and
+ * `key*`; KMS Developer Guide, "Controlling access to aliases"), and the alias side can only be
+ * granted in an IAM policy, so a key administrator's IAM policy names the aliases too.
+ */
+export const KEY_ALIAS_ACTIONS = ["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"] as const;
+
+/**
+ * Key listings that belong to no key: kms:ListAliases has no resource type (Service Authorization
+ * Reference, AWS KMS: no resource for ListAliases; KMS Developer Guide, "Controlling access to
+ * aliases": "the value of the resource element in the policy must be '*'"), so it is granted on
+ * `*` in a statement of its own, never in a key policy or next to key ARNs, where it has no effect.
+ */
+export const KEY_LIST_ACTIONS = ["kms:ListAliases"] as const;
 
 /**
  * Retire a key: schedule its deletion (never with less than the 30-day window: every key policy
@@ -142,3 +158,78 @@ export const BUCKET_AUDIT_ACTIONS = [
 
 /** Data-plane actions that a key administrator or operator is explicitly denied (separation of duties). */
 export const DATA_READ_DENY_ACTIONS = ["s3:GetObject", "s3:GetObjectVersion", "kms:Decrypt", "kms:ReEncryptFrom"] as const;
+
+/**
+ * What nobody may do to an object in any bucket of this library (stores and log buckets), whoever
+ * asks: the bucket policy denies it to Principal "*". s3:DeleteObject matters even under Object
+ * Lock: it places a delete marker, and "Delete markers are not WORM-protected, regardless of any
+ * retention period or legal hold" (S3 User Guide, "Object Lock considerations", Managing delete
+ * markers); a plain GET then answers 404 (S3 User Guide, "Working with delete markers").
+ * Expiring old log objects is left to S3 Lifecycle, which S3 performs itself through internal
+ * endpoints, not as a request a bucket policy decides (S3 User Guide, "How S3 Lifecycle interacts
+ * with other bucket configurations", Lifecycle and logging; S3 API Reference, PutBucketLifecycle:
+ * to stop deletions, deny s3:DeleteObject, s3:DeleteObjectVersion *and* s3:PutLifecycleConfiguration).
+ */
+export const OBJECT_DELETE_ACTIONS = ["s3:DeleteObject", "s3:DeleteObjectVersion"] as const;
+
+/**
+ * What nobody may do to an object version's lock in a store (Object Lock buckets): every version
+ * keeps exactly the bucket's default COMPLIANCE retention. Nobody is granted these, so this only
+ * binds principals with broad IAM rights (AdministratorAccess in the custody account), who could
+ * otherwise upload versions with a shorter retention of their own, lock versions for a century
+ * (COMPLIANCE can never be shortened) or place legal holds. Replicas are unaffected: S3 writes a
+ * replica's retention under s3:ReplicateObject (S3 User Guide, "Managing Object Lock", Setting
+ * retention limits: a destination bucket's policy must name s3:ReplicateObject to limit replicas).
+ */
+export const OBJECT_LOCK_CHANGE_ACTIONS = ["s3:PutObjectRetention", "s3:PutObjectLegalHold", "s3:BypassGovernanceRetention"] as const;
+
+/**
+ * Bucket configuration that carries a guarantee (policy, Object Lock default, replication, access
+ * logging, lifecycle, default encryption, versioning, public access block, ownership, event
+ * notifications) and deleting the bucket: only the custodians may do these (they deploy the
+ * stacks); every bucket policy denies them to everyone else in the custody account. Each also
+ * covers the matching Delete API (DeleteBucketReplication, DeleteBucketLifecycle,
+ * DeleteBucketEncryption, DeletePublicAccessBlock, DeleteBucketOwnershipControls use the Put
+ * permission; S3 API Reference, each operation's Permissions).
+ */
+export const BUCKET_CONFIGURATION_ACTIONS = [
+  "s3:PutBucketPolicy",
+  "s3:DeleteBucketPolicy",
+  "s3:PutBucketObjectLockConfiguration",
+  "s3:PutReplicationConfiguration",
+  "s3:PutBucketLogging",
+  "s3:PutLifecycleConfiguration",
+  "s3:PutEncryptionConfiguration",
+  "s3:PutBucketVersioning",
+  "s3:PutBucketPublicAccessBlock",
+  "s3:PutBucketOwnershipControls",
+  "s3:PutBucketNotification",
+  "s3:DeleteBucket",
+] as const;
+
+/**
+ * What a datacenter's ingest role is explicitly denied, whatever else it may come to hold: deleting
+ * any object or version, touching retention or legal holds (S3 Object Lock, "Managing Object Lock":
+ * s3:PutObjectRetention, s3:PutObjectLegalHold, s3:BypassGovernanceRetention), changing a bucket's
+ * policy, Object Lock, versioning or lifecycle, and reading data back. Its only grant is
+ * BUCKET_WRITE_ACTIONS (through the stores' grantWrite); this deny keeps a later, broader grant
+ * from turning the copy job's credentials into a way to destroy or read copies.
+ */
+export const INGEST_DENIED_ACTIONS = [
+  "s3:DeleteObject",
+  "s3:DeleteObjectVersion",
+  "s3:DeleteObjectTagging",
+  "s3:DeleteObjectVersionTagging",
+  "s3:PutObjectRetention",
+  "s3:PutObjectLegalHold",
+  "s3:BypassGovernanceRetention",
+  "s3:PutBucketPolicy",
+  "s3:DeleteBucketPolicy",
+  "s3:PutBucketObjectLockConfiguration",
+  "s3:PutBucketVersioning",
+  "s3:PutLifecycleConfiguration",
+  "s3:DeleteBucket",
+  "s3:GetObject",
+  "s3:GetObjectVersion",
+  "kms:ReEncryptFrom",
+] as const;

@@ -80,6 +80,10 @@ export class ReplicationLink extends Construct {
       bucket: src.bucketName,
       role: this.role.resource.arn,
       rule: [],
+      // The link is the availability promise: destroying the configuration stops every copy of the
+      // registry. Adding or removing a target changes it in place; removing the whole link needs a
+      // deliberate step (lifting prevent_destroy, or `terraform state rm`), which is intended.
+      lifecycle: { preventDestroy: true },
     });
     (props.targets ?? []).forEach((t) => this.replicateTo(t));
   }

@@ -6,6 +6,7 @@ import type { IEncryptedStore } from "./encrypted-store";
 import type { ICustodyKeyVault } from "./key-vault";
 import type { ILogStore } from "./log-store";
 import {
+  AUDIT_FLOW_LOG_READER_ROLE,
   AUDIT_KEY_READER_ROLE,
   AUDIT_LOG_READER_ROLE,
   AUDIT_READER_ROLE,
@@ -28,7 +29,7 @@ export interface AccessPolicyProps {
   readonly stores: readonly IEncryptedStore[];
   /** The site's custody vault (its key administrators are the site's custodians). */
   readonly keyVault: ICustodyKeyVault;
-  /** The site's log store, which auditors may query. */
+  /** The site's log store, whose workspace auditors may query and whose flow logs they may read. */
   readonly logStore: ILogStore;
   /** The administrators split by duty (see `splitDuties`). */
   readonly duties: Duties;
@@ -51,7 +52,10 @@ export interface AccessPolicyProps {
  * - `replicate` (custodians): a custom role that watches object replication on each store (the
  *   storage service replicates by itself; no principal needs data rights for it);
  * - `audit` (custodians): "Reader" on each store, "Key Vault Reader" on the vault (metadata
- *   only), "Log Analytics Reader" on the log store.
+ *   only), "Log Analytics Reader" on the log store's workspace, and "Storage Blob Data Reader" on
+ *   its flow-log account (Network Watcher writes VNet flow logs to storage only, so without it
+ *   nobody could read them). That account holds flow logs, never registry data: a custodian still
+ *   reads no registry copy.
  * Separation of duties is by principal (see `splitDuties`): data principals and custodians are
  * disjoint, and custom roles for non-data purposes are checked to hold no data action. The
  * store's own identity is granted its key separately (EncryptedStore).
@@ -105,7 +109,8 @@ export class AccessPolicy extends Construct {
     for (const p of duties.custodians) {
       this.assignments.push(
         assignRole(audit, `Vault-${p}`, { scope: props.keyVault.vaultId, principalId: p, role: AUDIT_KEY_READER_ROLE, description: "audit: custody key metadata, no key use" }),
-        assignRole(audit, `Logs-${p}`, { scope: props.logStore.workspaceId, principalId: p, role: AUDIT_LOG_READER_ROLE, description: "audit: the site's diagnostic and flow logs" }),
+        assignRole(audit, `Logs-${p}`, { scope: props.logStore.workspaceId, principalId: p, role: AUDIT_LOG_READER_ROLE, description: "audit: the site's diagnostic logs" }),
+        assignRole(audit, `FlowLogs-${p}`, { scope: props.logStore.flowLogAccountId, principalId: p, role: AUDIT_FLOW_LOG_READER_ROLE, description: "audit: the site's VNet flow logs (no registry data)" }),
       );
     }
     const principals = new Map<AzurePurpose, readonly string[]>();

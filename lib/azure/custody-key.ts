@@ -87,12 +87,13 @@ export const CUSTODY_KEY_RESOURCE_TYPE = `Microsoft.KeyVault/vaults/keys@${KEY_V
  * create subsequent versions, and does not update existing keys."):
  * - it never updates an existing key. Changing `keySize`, `rotateAfterDays` or `expireAfterDays`
  *   (or the tags) after the key exists changes nothing in Azure; the plan keeps showing the
- *   difference. Apply the change through the data plane, from inside the site network, as a key
- *   administrator (the custom role holds `keyrotationpolicies/write` and `keys/update/action`):
+ *   difference. Apply the change through the data plane, from inside the site network: as a key
+ *   administrator (the custom role holds `keyrotationpolicies/write`) for the rotation policy,
  *   `az keyvault key rotation-policy update --vault-name <vault> --name <key> --value policy.json`
- *   (Key Vault REST "Update Key Rotation Policy", `PUT {vault}/keys/{name}/rotationpolicy`) for
- *   the rotation policy, `az keyvault key set-attributes` ("Update Key", `PATCH
- *   {vault}/keys/{name}`) for attributes and tags. A different key size or type needs a new key
+ *   (Key Vault REST "Update Key Rotation Policy", `PUT {vault}/keys/{name}/rotationpolicy`); with
+ *   the key-retirement role, granted through an approval (it alone holds `keys/update/action`,
+ *   which could also disable the key, see perms.KEY_RETIREMENT_PERMISSIONS), for attributes and
+ *   tags, `az keyvault key set-attributes` ("Update Key", `PATCH {vault}/keys/{name}`). A different key size or type needs a new key
  *   (a new `keyName`) and a change of the store's customer-managed key;
  * - it never deletes: ARM has no DELETE for keys, so `terraform destroy` could not remove a key
  *   even without `prevent_destroy` (deletion is the data-plane `keys/delete`; see perms.ts);

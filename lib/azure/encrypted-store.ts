@@ -25,17 +25,21 @@ export const SOFT_DELETE_DAYS = 365;
 
 /**
  * Seconds the store waits after granting its identity the key before Azure checks the
- * customer-managed key. Role assignments take effect after a delay: Resource Manager caches
- * them, and Microsoft documents that a change can take up to 10 minutes to apply
- * (learn.microsoft.com/azure/role-based-access-control/troubleshooting). Azure Verified Modules wait
- * with a `time_sleep` between role assignments and key use for the same reason, 30 s by default
- * (Azure/terraform-azurerm-avm-res-keyvault-vault main.keys.tf,
- * `time_sleep.wait_for_rbac_before_key_operations`), 60-70 s in their customer-managed-key
- * examples. The identity is new and the grant names its principal type (no Entra ID replication
- * wait), so two minutes covers the usual case with a margin; raise `keyGrantPropagationSeconds`
- * where a tenant is slower.
+ * customer-managed key: five minutes. Role assignments take effect after a delay, and for Key
+ * Vault in particular Microsoft states the bound: "Role assignments latency: at current expected
+ * performance, it will take up to 10 minutes (600 seconds) after role assignments is changed for
+ * role to be applied" (learn.microsoft.com/azure/key-vault/general/rbac-guide, "Known limits and
+ * performance"; MicrosoftDocs/azure-docs articles/key-vault/general/rbac-guide.md; likewise
+ * learn.microsoft.com/azure/role-based-access-control/troubleshooting). Azure Verified Modules
+ * wait less (30 s by default, Azure/terraform-azurerm-avm-res-keyvault-vault main.keys.tf,
+ * `time_sleep.wait_for_rbac_before_key_operations`; 60-70 s in their customer-managed-key
+ * examples), and a first apply that fails on a grant not yet applied is retried by hand. Five
+ * minutes is half of Microsoft's bound: the identity is new and the grant names its principal
+ * type (no Entra ID replication wait), and the wait runs only when the grant is created or
+ * replaced. Set `keyGrantPropagationSeconds` up to 900 where a tenant is slower, or lower where a
+ * pipeline has shown it faster.
  */
-export const KEY_GRANT_PROPAGATION_SECONDS = 120;
+export const KEY_GRANT_PROPAGATION_SECONDS = 300;
 
 /** An encrypted registry store as other constructs see it. */
 export interface IEncryptedStore {
@@ -90,7 +94,7 @@ export interface EncryptedStoreProps {
    * Seconds to wait between granting the store's identity its key and creating the account with
    * the customer-managed key (1-900), so the first apply does not fail on a grant that has not
    * propagated yet.
-   * @default 120 - see KEY_GRANT_PROPAGATION_SECONDS
+   * @default 300 - five minutes, see KEY_GRANT_PROPAGATION_SECONDS
    */
   readonly keyGrantPropagationSeconds?: number;
   /**
@@ -185,6 +189,7 @@ export class EncryptedStore extends Construct implements IEncryptedStore {
       softDeleteDays: SOFT_DELETE_DAYS,
       logAnalyticsWorkspaceId: props.logStore.workspaceId,
       changeFeed: true,
+      versioned: true,
       reach: "private-endpoint-only",
       extra: {
         identity: { type: "UserAssigned", identityIds: [identity.id] },

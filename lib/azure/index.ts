@@ -7,5 +7,7 @@ export * from "./encrypted-store";
 export * from "./key-vault";
 export * from "./log-store";
 export * from "./network";
+export * from "./onprem-ingest";
 export * from "./replication-link";
+export * from "./site-vpn";
 export * as perms from "./perms";

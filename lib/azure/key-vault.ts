@@ -7,7 +7,7 @@ import { Construct } from "constructs";
 import { type AzureCustody, principalProblems } from "./custody";
 import type { ILogStore } from "./log-store";
 import type { INetwork } from "./network";
-import { type IRoleDefinition, KEY_ADMIN_PERMISSIONS, KEY_DELETION_PERMISSIONS } from "./perms";
+import { type IRoleDefinition, KEY_ADMIN_PERMISSIONS, KEY_RETIREMENT_PERMISSIONS } from "./perms";
 import { KEY_VAULT_NAME } from "./private/naming";
 import { assignRole, CustomRole } from "./private/roles";
 
@@ -36,11 +36,12 @@ export interface CustodyKeyVaultProps {
   /** The custom key-administrator role's display name (unique in the tenant). */
   readonly keyAdminRoleName: string;
   /**
-   * The display name of the custom role that may soft-delete keys (unique in the tenant). The
-   * role is defined but assigned to nobody; see perms.KEY_DELETION_PERMISSIONS.
-   * @default - `<keyAdminRoleName>-delete`
+   * The display name of the custom role that retires keys: soft-deletes them or updates their
+   * attributes, e.g. disables them (unique in the tenant). The role is defined but assigned to
+   * nobody; see perms.KEY_RETIREMENT_PERMISSIONS.
+   * @default - `<keyAdminRoleName>-retire`
    */
-  readonly keyDeletionRoleName?: string;
+  readonly keyRetirementRoleName?: string;
   /** Where the vault's private endpoint goes. */
   readonly network: INetwork;
   /** Where the vault's audit events go. */
@@ -71,11 +72,12 @@ export const VAULT_SOFT_DELETE_DAYS = 90;
  * the log store, a CanNotDelete lock and `prevent_destroy`.
  *
  * Key administrators get a custom role (perms.KEY_ADMIN_PERMISSIONS) on this vault only: create
- * versions, rotate, change attributes and the rotation policy, recover; no
- * encrypt/decrypt/wrap/unwrap, no backup/export, no delete and no purge. Deleting a key is a
- * second custom role (perms.KEY_DELETION_PERMISSIONS), defined here and assigned to nobody: it is
- * granted for a planned deletion through an approval workflow, so no custodian destroys a key
- * alone. perms.ts says what a subscription Owner can still do.
+ * versions, rotate, read and set the rotation policy, recover; no encrypt/decrypt/wrap/unwrap, no
+ * backup/export, no delete, no attribute update (which could disable a key) and no purge.
+ * Retiring a key (deleting it, or updating its attributes) is a second custom role
+ * (perms.KEY_RETIREMENT_PERMISSIONS), defined here and assigned to nobody: it is granted for a
+ * planned change through an approval workflow, so no custodian destroys a key, or makes every
+ * copy it protects unreadable, alone. perms.ts says what a subscription Owner can still do.
  *
  * Deploying: nothing in the plan uses the vault's data plane. The vault is read through Azure
  * Resource Manager, and keys are created there too (CustodyKey), so the plan is applied from a
@@ -93,8 +95,8 @@ export class CustodyKeyVault extends Construct implements ICustodyKeyVault {
   public readonly resource: KeyVault;
   /** The private endpoint through which the vault's data plane is reached from the site network. */
   public readonly endpoint: PrivateEndpoint;
-  /** The custom role that may soft-delete keys, assigned to nobody (see perms.KEY_DELETION_PERMISSIONS). */
-  public readonly keyDeletionRole: IRoleDefinition;
+  /** The custom role that may soft-delete keys and update their attributes, assigned to nobody (see perms.KEY_RETIREMENT_PERMISSIONS). */
+  public readonly keyRetirementRole: IRoleDefinition;
 
   constructor(scope: Construct, id: string, props: CustodyKeyVaultProps) {
     super(scope, id);
@@ -158,16 +160,18 @@ export class CustodyKeyVault extends Construct implements ICustodyKeyVault {
 
     const role = new CustomRole(this, "KeyAdministratorRole", {
       roleName: props.keyAdminRoleName,
-      description: "Administers custody keys (create versions, rotate, rotation policy, recover); no cryptographic use, no export, no delete, no purge",
+      description: "Administers custody keys (create versions, rotate, rotation policy, recover); no cryptographic use, no export, no attribute update, no delete, no purge",
       resourceGroupId: props.resourceGroupId,
       permissions: KEY_ADMIN_PERMISSIONS,
       readsData: false,
     });
-    this.keyDeletionRole = new CustomRole(this, "KeyDeletionRole", {
-      roleName: props.keyDeletionRoleName ?? `${props.keyAdminRoleName}-delete`,
-      description: "Soft-deletes custody keys: grant only for a planned deletion, through approval by a second person; never purges",
+    // Construct id from when the role could only delete: renaming it would replace the role
+    // definition (a new id), and orphan any PIM eligibility made for it outside this plan.
+    this.keyRetirementRole = new CustomRole(this, "KeyDeletionRole", {
+      roleName: props.keyRetirementRoleName ?? `${props.keyAdminRoleName}-retire`,
+      description: "Retires custody keys (soft-delete, update attributes such as enabled): grant only for a planned change, through approval by a second person; never purges",
       resourceGroupId: props.resourceGroupId,
-      permissions: KEY_DELETION_PERMISSIONS,
+      permissions: KEY_RETIREMENT_PERMISSIONS,
       readsData: false,
     });
     const grants = new Construct(this, "KeyAdministrators");
@@ -176,7 +180,7 @@ export class CustodyKeyVault extends Construct implements ICustodyKeyVault {
         scope: this.resource.id,
         principalId,
         role,
-        description: "administer-keys: custody key life cycle without cryptographic use or deletion",
+        description: "administer-keys: custody key life cycle without cryptographic use, attribute update or deletion",
       }),
     );
   }

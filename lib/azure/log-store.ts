@@ -3,6 +3,7 @@ import { ManagementLock } from "@cdktf/provider-azurerm/lib/management-lock";
 import { StorageManagementPolicy } from "@cdktf/provider-azurerm/lib/storage-management-policy";
 import { dependable, type ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
+import { Suppressions } from "../policy/suppressions";
 import { HardenedAccount, type StoreRedundancy } from "./private/hardened-account";
 
 /** Where a site's diagnostic logs and flow logs go. */
@@ -11,12 +12,15 @@ export interface ILogStore {
   readonly workspaceId: string;
   /** The storage account that receives VNet flow logs (Network Watcher can only write to storage). */
   readonly flowLogAccountId: string;
-  /** Days flow logs are kept: the flow log's own retention, and the account's WORM period and lifecycle. */
+  /**
+   * Days flow logs are kept: the flow-log account's lifecycle policy deletes them at this age. A
+   * flow log's own retention must stay off (`retention_policy { enabled = false, days = 0 }`): it
+   * would replace that policy with Network Watcher's own rule (see LogStore).
+   */
   readonly flowLogRetentionDays: number;
   /**
    * Registers a flow log that writes to the flow-log account, so the account's lifecycle policy is
-   * applied after it: Network Watcher replaces an account's lifecycle rules with its own retention
-   * rule when it creates a flow log (see LogStore).
+   * applied after it (a guard, see LogStore).
    */
   registerFlowLog(flowLog: ITerraformDependable): void;
 }
@@ -34,10 +38,9 @@ export interface LogStoreProps {
    */
   readonly retentionDays?: number;
   /**
-   * Days VNet flow logs are kept, from 90 to 365: Network Watcher's flow-log retention allows at
-   * most a year ("Flow logs have a retention feature that allows automatically deleting the logs
-   * up to a year after their creation", learn.microsoft.com/azure/network-watcher/vnet-flow-logs-overview).
-   * Every version of every flow-log blob is also immutable for this many days, then deleted.
+   * Days VNet flow logs are kept, from 90 (a quarter, the common audit floor) to 365 (a year, the
+   * most Network Watcher's own retention ever allowed). The flow-log account's lifecycle policy
+   * deletes each blob, snapshot and version this many days after its last change or creation.
    * @default 365
    */
   readonly flowLogRetentionDays?: number;
@@ -57,13 +60,14 @@ export interface LogStoreProps {
 export const MIN_LOG_RETENTION_DAYS = 365;
 export const MAX_LOG_RETENTION_DAYS = 730;
 
-/** Flow-log retention bounds: a quarter (the common audit floor), and Network Watcher's maximum of a year. */
+/** Flow-log retention bounds: a quarter (the common audit floor) and a year. */
 export const MIN_FLOW_LOG_RETENTION_DAYS = 90;
 export const MAX_FLOW_LOG_RETENTION_DAYS = 365;
 
 /**
- * Days a deleted flow-log blob stays recoverable. Every version is already immutable for the
- * retention period; this only bounds how long deleted data lingers after it (retention + 30 days).
+ * Days a deleted or overwritten flow-log blob stays recoverable (blob soft delete): each minute's
+ * overwrite by Network Watcher leaves a soft-deleted snapshot of the previous state for this long,
+ * and a deleted blob lingers this long after the lifecycle policy deletes it (retention + 30 days).
  */
 export const FLOW_LOG_SOFT_DELETE_DAYS = 30;
 
@@ -75,33 +79,47 @@ export const FLOW_LOG_SOFT_DELETE_DAYS = 30;
  * flow logs, reachable only by trusted Azure services. Nobody is granted the "Data Purger" role,
  * so workspace data cannot be purged before its retention ends.
  *
- * The flow-log account, bounded and tamper-evident:
- * - Network Watcher writes each hourly blob (`PT1H.json`) by committing a new block list every
- *   minute, i.e. by overwriting the blob. With versioning on (every store keeps versions), each
- *   commit leaves a version, and the flow log's own retention deletes only the blobs: without a
- *   lifecycle rule for versions they would be kept forever. The account's lifecycle policy
- *   (`azurerm_storage_management_policy`) deletes blobs `flowLogRetentionDays` after their last
- *   change and versions and snapshots that long after they were made.
- * - Tamper evidence is version-level immutability: an account default policy of
- *   `flowLogRetentionDays` makes every version (every minute's state of every blob) immutable
- *   for that long. Version-level WORM lets an overwrite create a new version, which inherits the
- *   default policy, so Network Watcher's overwrites keep working
- *   (learn.microsoft.com/azure/storage/blobs/immutable-version-level-worm-policies). A
- *   container-level policy with protected append writes was not chosen: it would refuse
- *   Network Watcher's block-list rewrites unless they only append blocks, which Microsoft does not
- *   document for flow logs, and a refused write loses logs silently. The policy stays Unlocked
- *   (Azure creates it so, and azurerm would replace the account to change it): an Owner could
- *   shorten it, an audited ARM write that also shows as drift in the plan, so it is evidence of
- *   tampering rather than a lock against it.
- * - Network Watcher implements the flow log's retention by writing its own lifecycle rule on the
- *   account, replacing the account's rules ("The azurerm_network_watcher_flow_log creates a new
- *   storage lifecycle management rule that overwrites existing rules",
- *   hashicorp/terraform-provider-azurerm website/docs/r/network_watcher_flow_log.html.markdown,
- *   issue #6935). The lifecycle policy here therefore depends on every flow log registered with
- *   {@link LogStore.registerFlowLog} and is applied after it, as a superset of Network Watcher's
- *   rule (the same blob deletion, plus versions and snapshots). Should Network Watcher rewrite
- *   its rule later (when a flow log's retention changes), the next plan shows the drift and
- *   restores the policy; blobs are deleted on time meanwhile.
+ * The flow-log account: bounded, with evidence of tampering but without WORM.
+ * - How Network Watcher writes: "Flow logs are stored in a storage account in block blobs. Each
+ *   log is a separate block blob that is generated every hour and updated with the latest data
+ *   every few minutes", each new record "added to the end right before the final block"
+ *   (MicrosoftDocs/azure-docs articles/network-watcher/flow-logs-read.md). Every update commits a
+ *   new block list (Put Block, Put Block List): an overwrite of `PT1H.json`.
+ * - No WORM, no versioning. Version-level WORM keeps every overwritten state as a version immutable
+ *   for the whole retention: about sixty versions per blob and hour that nobody can remove early
+ *   (versioning alone would still keep them all, for the lifecycle rule to delete). A container-level time-based policy with protected
+ *   append writes for block blobs (`allowProtectedAppendWritesAll`) would keep one blob, but
+ *   Microsoft documents it only for Data Lake Storage append-and-flush and "Microsoft applications
+ *   such as Azure Data Factory", and states "The Blob Storage API doesn't provide a way for
+ *   applications to do this directly" (articles/storage/blobs/
+ *   immutable-time-based-retention-policy-overview.md, "Allow protected append blobs writes");
+ *   nothing documents it for Network Watcher, whose records are inserted before the last block,
+ *   not appended. A refused write would lose flow logs silently; correctness over a guess. The
+ *   account therefore has versioning off and no immutability policy, and the policy rule that
+ *   wants every account versioned (EMB-S03) is suppressed on it with this reason (the review
+ *   lists the suppression).
+ * - What remains as evidence of tampering: the blob service's diagnostic logs (every write,
+ *   overwrite and delete, with its caller) go to the workspace, which nobody can purge; blob soft
+ *   delete keeps each overwritten state as a soft-deleted snapshot and each deleted blob for
+ *   FLOW_LOG_SOFT_DELETE_DAYS ("When blob soft delete is enabled, overwriting a blob automatically
+ *   creates a soft-deleted snapshot of the blob's state prior to the write operation",
+ *   articles/storage/blobs/soft-delete-blob-overview.md); the CanNotDelete lock and
+ *   `prevent_destroy` guard the account; and no principal of ours holds a write or delete data
+ *   action on it. A subscription Owner can still grant himself
+ *   a data role and delete flow logs: the workspace records it, but does not prevent it.
+ * - Bounded: the account's lifecycle policy (`azurerm_storage_management_policy`) deletes blobs
+ *   `flowLogRetentionDays` after their last change, and snapshots and versions (should any appear)
+ *   that long after they were made. It is the only retention: Network Watcher implements a flow
+ *   log's own retention by writing its own lifecycle rule on the account, replacing the account's
+ *   rules ("The azurerm_network_watcher_flow_log creates a new storage lifecycle management rule
+ *   that overwrites existing rules", hashicorp/terraform-provider-azurerm website/docs/r/
+ *   network_watcher_flow_log.html.markdown, added by PR #18369 for issue #6935), so the two would
+ *   fight. Flow logs writing here keep their retention off (`retention_policy { enabled = false,
+ *   days = 0 }`, see Network), which for Network Watcher means "keep forever" ("If a retention
+ *   policy is not set, the logs are maintained forever", articles/network-watcher/
+ *   network-watcher-nsg-flow-logging-overview.md); this policy bounds it. The policy still depends on every flow log registered with {@link LogStore.registerFlowLog}:
+ *   Microsoft does not document that a flow log without retention leaves the account's lifecycle
+ *   policy alone, so ours is applied after it, and any later rewrite shows as drift in the next plan.
  */
 export class LogStore extends Construct implements ILogStore {
   public readonly workspaceId: string;
@@ -124,7 +142,7 @@ export class LogStore extends Construct implements ILogStore {
       (!Number.isInteger(flowLogDays) || flowLogDays < MIN_FLOW_LOG_RETENTION_DAYS || flowLogDays > MAX_FLOW_LOG_RETENTION_DAYS)
     ) {
       problems.push(
-        `flowLogRetentionDays must be a whole number from ${MIN_FLOW_LOG_RETENTION_DAYS} to ${MAX_FLOW_LOG_RETENTION_DAYS} (Network Watcher keeps flow logs at most a year), got ${flowLogDays} for log store '${props.workspaceName}'`,
+        `flowLogRetentionDays must be a whole number from ${MIN_FLOW_LOG_RETENTION_DAYS} to ${MAX_FLOW_LOG_RETENTION_DAYS} (a quarter to a year), got ${flowLogDays} for log store '${props.workspaceName}'`,
       );
     }
     if (problems.length > 0) throw new Error(problems.join("\n"));
@@ -158,12 +176,15 @@ export class LogStore extends Construct implements ILogStore {
       softDeleteDays: FLOW_LOG_SOFT_DELETE_DAYS,
       logAnalyticsWorkspaceId: this.workspace.id,
       changeFeed: false,
+      versioned: false,
       reach: "trusted-services-only",
-      extra: {
-        immutabilityPolicy: { state: "Unlocked", periodSinceCreationInDays: flowLogDays, allowProtectedAppendWrites: false },
-      },
+      extra: {},
       tags,
     });
+    Suppressions.of(this.flowLogAccount).add(
+      "EMB-S03",
+      "flow-log account: Network Watcher overwrites each hourly blob every minute, so versioning would keep about sixty versions per blob and hour; overwritten states are kept 30 days as soft-deleted snapshots and every write is in the workspace's blob logs instead",
+    );
     this.flowLogAccountId = this.flowLogAccount.resource.id;
     // azurerm_storage_management_policy: `base_blob`, `snapshot` and `version` actions of one rule
     // (hashicorp/terraform-provider-azurerm website/docs/r/storage_management_policy.html.markdown).

@@ -8,8 +8,9 @@ import { PrivateDnsZoneVirtualNetworkLink } from "@cdktf/provider-azurerm/lib/pr
 import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
 import { SubnetNetworkSecurityGroupAssociation } from "@cdktf/provider-azurerm/lib/subnet-network-security-group-association";
 import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network";
-import { Fn } from "cdktf";
+import { Fn, Lazy, Token } from "cdktf";
 import { Construct } from "constructs";
+import * as ipaddr from "ipaddr.js";
 import type { ILogStore } from "./log-store";
 
 /** The private DNS zones private endpoints register in (Azure public cloud). */
@@ -23,6 +24,51 @@ export interface INetwork {
   readonly endpointSubnetId: string;
   readonly blobDnsZoneId: string;
   readonly vaultDnsZoneId: string;
+}
+
+/**
+ * What a site VPN needs from a site's network (see SiteVpn): the VNet's name and address space,
+ * its GatewaySubnet, and a way to admit the datacenters' HTTPS to the private endpoints.
+ */
+export interface IGatewayNetwork {
+  readonly virtualNetworkName: string;
+  /** The VNet's address space (the site's CIDR). */
+  readonly addressSpace: string;
+  /** The id of the VNet's `GatewaySubnet`, created on the first call. */
+  gatewaySubnetId(): string;
+  /** Admits HTTPS (TCP 443) from `cidr` to the private endpoints; every source shares one NSG rule. */
+  admitHttpsToEndpoints(cidr: string): void;
+}
+
+/**
+ * The size of the GatewaySubnet: /27, the smallest Microsoft recommends ("Although you can create a
+ * gateway subnet as small as /29, we recommend that you create a gateway subnet of /27 or larger",
+ * MicrosoftDocs/azure-docs articles/vpn-gateway/vpn-gateway-vpn-faq.md).
+ */
+export const GATEWAY_SUBNET_PREFIX_LENGTH = 27;
+
+/** Priority of the endpoint NSG rule that admits the datacenters (workloads hold 100; the denies 4000 and 4096). */
+export const DATACENTER_RULE_PRIORITY = 200;
+
+/**
+ * The GatewaySubnet's address range in a site CIDR: the first /27 of the CIDR's second quarter.
+ * The Network's address plan leaves that quarter free (endpoints: the first quarter, workloads: the
+ * second half), so the range never overlaps the other subnets. Needs a literal IPv4 CIDR of /25
+ * or larger (a /25's second quarter is exactly one /27).
+ */
+export function gatewaySubnetPrefix(cidr: string): string {
+  if (Token.isUnresolved(cidr) || !ipaddr.IPv4.isValidCIDR(cidr)) {
+    throw new Error(`cidr must be a literal IPv4 CIDR to carve a GatewaySubnet from, got '${cidr}'`);
+  }
+  const [address, length] = ipaddr.IPv4.parseCIDR(cidr);
+  if (length > GATEWAY_SUBNET_PREFIX_LENGTH - 2) {
+    throw new Error(
+      `cidr ${cidr} is too small for a GatewaySubnet: its second quarter must hold a /${GATEWAY_SUBNET_PREFIX_LENGTH}, so the site needs a /${GATEWAY_SUBNET_PREFIX_LENGTH - 2} or larger`,
+    );
+  }
+  const start = address.toByteArray().reduce((n, b) => n * 256 + b, 0) + 2 ** (32 - length - 2);
+  const bytes = [24, 16, 8, 0].map((shift) => Math.floor(start / 2 ** shift) % 256);
+  return `${bytes.join(".")}/${GATEWAY_SUBNET_PREFIX_LENGTH}`;
 }
 
 /** The regional Network Watcher that owns a VNet flow log. */
@@ -43,7 +89,7 @@ export interface NetworkProps {
   readonly namePrefix: string;
   /** The site's private address space (RFC 1918), e.g. `10.10.0.0/16`. */
   readonly cidr: string;
-  /** Where NSG diagnostics and VNet flow logs go; the flow log keeps its `flowLogRetentionDays`. */
+  /** Where NSG diagnostics and VNet flow logs go; its lifecycle policy keeps flow logs `flowLogRetentionDays`. */
   readonly logStore: ILogStore;
   /**
    * An existing Network Watcher of this region to own the flow log, instead of creating one. Azure
@@ -101,6 +147,10 @@ function denyRules(): RuleSpec[] {
  * them, private DNS zones for blob and Key Vault endpoints linked to the VNet, NSG diagnostics
  * and a VNet flow log (version 2) to the site's log store.
  *
+ * Address plan of the site CIDR: endpoints in the first quarter, workloads in the second half; the
+ * second quarter is kept free for gateways (see gatewaySubnetId, which a site VPN asks for, and
+ * admitHttpsToEndpoints, which admits a datacenter's HTTPS to the endpoints).
+ *
  * Why VNet flow logs and not NSG flow logs: Azure stopped accepting new NSG flow logs (retiring
  * them) in favour of VNet flow logs, which also see traffic to private endpoints.
  *
@@ -109,9 +159,12 @@ function denyRules(): RuleSpec[] {
  * existing one, see `networkWatcher`) and makes the VNet depend on it, so Azure never adds a
  * second, unmanaged one in `NetworkWatcherRG`.
  */
-export class Network extends Construct implements INetwork {
+export class Network extends Construct implements INetwork, IGatewayNetwork {
   public readonly resource: VirtualNetwork;
   public readonly virtualNetworkId: string;
+  public readonly virtualNetworkName: string;
+  /** The VNet's address space (the site's CIDR). */
+  public readonly addressSpace: string;
   public readonly endpointSubnetId: string;
   public readonly workloadSubnetId: string;
   public readonly blobDnsZoneId: string;
@@ -121,9 +174,18 @@ export class Network extends Construct implements INetwork {
   /** The Network Watcher that owns the flow log. */
   public readonly networkWatcherRef: NetworkWatcherRef;
   public readonly flowLog: NetworkWatcherFlowLog;
+  /** The NSG of the private endpoint subnet. */
+  public readonly endpointSecurityGroup: NetworkSecurityGroup;
+  /** The private endpoint subnet's address range. */
+  public readonly endpointPrefix: string;
+  private readonly props: NetworkProps;
+  private gatewaySubnet?: Subnet;
+  private readonly datacenterCidrs = new Set<string>();
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
+    this.props = props;
+    this.addressSpace = props.cidr;
     const tags = { ...(props.tags ?? {}) };
     const rg = props.resourceGroupName;
     if (props.networkWatcher) {
@@ -147,6 +209,7 @@ export class Network extends Construct implements INetwork {
       dependsOn: this.networkWatcher ? [this.networkWatcher] : undefined,
     });
     this.virtualNetworkId = this.resource.id;
+    this.virtualNetworkName = this.resource.name;
 
     const endpoints = new Subnet(this, "EndpointSubnet", {
       name: "private-endpoints",
@@ -168,8 +231,9 @@ export class Network extends Construct implements INetwork {
     this.workloadSubnetId = workloads.id;
     const endpointPrefix = Fn.cidrsubnet(props.cidr, 2, 0);
     const workloadPrefix = Fn.cidrsubnet(props.cidr, 1, 1);
+    this.endpointPrefix = endpointPrefix;
 
-    this.securityGroup("EndpointSecurityGroup", `${props.namePrefix}-endpoints-nsg`, endpoints, props, [
+    this.endpointSecurityGroup = this.securityGroup("EndpointSecurityGroup", `${props.namePrefix}-endpoints-nsg`, endpoints, props, [
       { name: "allow-https-from-workloads", priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp", source: workloadPrefix, destination: endpointPrefix, ports: "443", description: "HTTPS from the site's workloads to its private endpoints" },
       ...denyRules(),
     ]);
@@ -194,8 +258,10 @@ export class Network extends Construct implements INetwork {
     this.blobDnsZoneId = zone("BlobDnsZone", BLOB_PRIVATE_DNS_ZONE);
     this.vaultDnsZoneId = zone("VaultDnsZone", VAULT_PRIVATE_DNS_ZONE);
 
-    // retention_policy.days: Network Watcher keeps flow logs at most a year (1-365 days, see
-    // LogStore.flowLogRetentionDays, which checks the range).
+    // retention_policy off (enabled false, days 0): with retention on, Network Watcher writes its own
+    // lifecycle rule on the account, replacing the log store's (hashicorp/terraform-provider-azurerm
+    // website/docs/r/network_watcher_flow_log.html.markdown, PR #18369, issue #6935). The log store's
+    // lifecycle policy alone deletes flow logs after logStore.flowLogRetentionDays (see LogStore).
     this.flowLog = new NetworkWatcherFlowLog(this, "FlowLog", {
       name: `${props.namePrefix}-vnet-flow-log`,
       networkWatcherName: this.networkWatcherRef.name,
@@ -205,13 +271,64 @@ export class Network extends Construct implements INetwork {
       storageAccountId: props.logStore.flowLogAccountId,
       enabled: true,
       version: 2,
-      retentionPolicy: { enabled: true, days: props.logStore.flowLogRetentionDays },
+      retentionPolicy: { enabled: false, days: 0 },
       tags,
     });
     props.logStore.registerFlowLog(this.flowLog);
   }
 
-  private securityGroup(id: string, name: string, subnet: Subnet, props: NetworkProps, rules: readonly RuleSpec[]): void {
+  /**
+   * The VNet's `GatewaySubnet` (the name Azure requires for a virtual network gateway), created on
+   * the first call: the first /27 of the site CIDR's second quarter (see gatewaySubnetPrefix). No
+   * NSG is associated with it: Azure does not support NSGs on a gateway subnet ("NSGs on the gateway
+   * subnet aren't supported. Associating a network security group to this subnet might cause your
+   * virtual network gateway ... to stop functioning as expected", MicrosoftDocs/azure-docs
+   * articles/vpn-gateway/vpn-gateway-about-vpn-gateway-settings.md, "Gateway subnet"); the gateway
+   * admits only IKE/IPsec from the peers its connections name, and the endpoint NSG decides what
+   * those peers reach.
+   */
+  public gatewaySubnetId(): string {
+    if (!this.gatewaySubnet) {
+      this.gatewaySubnet = new Subnet(this, "GatewaySubnet", {
+        name: "GatewaySubnet",
+        resourceGroupName: this.props.resourceGroupName,
+        virtualNetworkName: this.resource.name,
+        addressPrefixes: [gatewaySubnetPrefix(this.props.cidr)],
+      });
+    }
+    return this.gatewaySubnet.id;
+  }
+
+  /**
+   * Admits HTTPS from `cidr` (a datacenter's private address space, reached over the site VPN) to
+   * the private endpoints. Every source shares one inbound rule of the endpoint NSG, priority 200,
+   * whose sources are sorted, so adding or removing a datacenter updates that rule in place and
+   * never reshuffles priorities. Only private address space (RFC 1918) is accepted.
+   */
+  public admitHttpsToEndpoints(cidr: string): void {
+    if (Token.isUnresolved(cidr) || !ipaddr.IPv4.isValidCIDR(cidr) || ipaddr.IPv4.parseCIDR(cidr)[0].range() !== "private") {
+      throw new Error(`admitHttpsToEndpoints: cidr must be a literal private IPv4 CIDR (RFC 1918), got '${cidr}'`);
+    }
+    if (this.datacenterCidrs.size === 0) {
+      new NetworkSecurityRule(this.endpointSecurityGroup, "allow-https-from-datacenters", {
+        name: "allow-https-from-datacenters",
+        resourceGroupName: this.props.resourceGroupName,
+        networkSecurityGroupName: this.endpointSecurityGroup.name,
+        priority: DATACENTER_RULE_PRIORITY,
+        direction: "Inbound",
+        access: "Allow",
+        protocol: "Tcp",
+        sourcePortRange: "*",
+        destinationPortRange: "443",
+        sourceAddressPrefixes: Lazy.listValue({ produce: () => [...this.datacenterCidrs].sort() }),
+        destinationAddressPrefix: this.endpointPrefix,
+        description: "HTTPS from the state's datacenters, over the site VPN, to the private endpoints",
+      });
+    }
+    this.datacenterCidrs.add(cidr);
+  }
+
+  private securityGroup(id: string, name: string, subnet: Subnet, props: NetworkProps, rules: readonly RuleSpec[]): NetworkSecurityGroup {
     const nsg = new NetworkSecurityGroup(this, id, {
       name,
       resourceGroupName: props.resourceGroupName,
@@ -241,5 +358,6 @@ export class Network extends Construct implements INetwork {
       logAnalyticsWorkspaceId: props.logStore.workspaceId,
       enabledLog: [{ categoryGroup: "allLogs" }],
     });
+    return nsg;
   }
 }

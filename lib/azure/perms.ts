@@ -15,8 +15,14 @@ export const KEY_ENCRYPTION_USER_ROLE = "Key Vault Crypto Service Encryption Use
 /** Audit: read every resource's configuration (no data, no key material), and the key metadata. */
 export const AUDIT_READER_ROLE = "Reader";
 export const AUDIT_KEY_READER_ROLE = "Key Vault Reader";
-/** Audit: query the site's diagnostic and flow logs. */
+/** Audit: query the site's diagnostic logs. */
 export const AUDIT_LOG_READER_ROLE = "Log Analytics Reader";
+/**
+ * Audit: read the site's VNet flow logs, which Network Watcher writes to the log store's flow-log
+ * account (storage only, not the workspace): "Storage Blob Data Reader" on that account. It holds
+ * no registry data (no registry container lives there) and no write or delete.
+ */
+export const AUDIT_FLOW_LOG_READER_ROLE = "Storage Blob Data Reader";
 
 /** The shape of a custom role: management-plane actions and data-plane actions. */
 export interface CustomRolePermissions {
@@ -38,31 +44,74 @@ export const STORE_WRITER_PERMISSIONS: CustomRolePermissions = {
 };
 
 /**
- * Administer a key's life cycle without any cryptographic use of it and without destroying it
- * (the Azure counterpart of the AWS KEY_ADMIN_ACTIONS). Deliberately absent, compared with the
- * built-in "Key Vault Crypto Officer": encrypt/decrypt/wrap/unwrap/sign/verify (use),
- * backup/restore/import/release (key material leaving or entering the vault), delete and purge
- * (destruction). The vault itself can only be read, not reconfigured. Key creation by the plan
- * goes through Azure Resource Manager (`Microsoft.KeyVault/vaults/keys/write`, a control-plane
- * action of the deploying identity, see CustodyKey); `keys/create/action` here lets a custodian
- * create a version by hand from inside the site network, `keys/rotate/action` rotate now,
- * `keys/update/action` and `keyrotationpolicies/write` change attributes and the rotation policy
- * (the data-plane path the plan cannot take), `keys/recover/action` undo a soft delete.
+ * Ingest: a datacenter's copy job (`data-embassy push`) adds registry versions to the containers
+ * it carries, and nothing else. Deliberately absent:
+ * - `blobs/read` (data read, see DATA_READ_ACTIONS): a copy job's token leaking from the
+ *   datacenter must not let anyone read a registry copy out of the embassy. A resumable push does
+ *   not need it to see whether a blob is already there: it uploads with `If-None-Match: *`, which
+ *   the Blob service answers with 409 BlobAlreadyExists when the blob exists ("Specify the
+ *   wildcard character (*) to perform the operation only if the resource does not exist, and fail
+ *   the operation if it does exist", learn.microsoft.com/rest/api/storageservices/
+ *   specifying-conditional-headers-for-blob-service-operations), with write permission only. Put
+ *   Block List takes the same header; the push keeps its own journal of staged blocks instead of
+ *   asking for Get Block List (a read). Checking what arrived is `data-embassy verify`, run by a
+ *   custody reader.
+ * - `blobs/delete`, `deleteBlobVersion/action`, `permanentDelete/action`,
+ *   `immutableStorage/runAsSuperUser/action` and any `immutabilityPolicies` action: the job adds
+ *   versions, never removes or unprotects them (the container's locked WORM policy would refuse
+ *   most of that anyway; the role does not even ask).
+ * - every control-plane action: the job talks to the blob endpoint only, over the site VPN;
+ *   Azure Resource Manager is not on its path.
+ */
+export const INGEST_PERMISSIONS: CustomRolePermissions = {
+  actions: [],
+  dataActions: [
+    "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write",
+    "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/add/action",
+  ],
+};
+
+/**
+ * Administer a key's life cycle without any cryptographic use of it and without destroying or
+ * disabling it (the Azure counterpart of the AWS KEY_ADMIN_ACTIONS). Deliberately absent, compared
+ * with the built-in "Key Vault Crypto Officer": encrypt/decrypt/wrap/unwrap/sign/verify (use),
+ * backup/restore/import/release (key material leaving or entering the vault), and everything
+ * that retires a key (KEY_RETIREMENT_PERMISSIONS). The vault itself can only be read, not
+ * reconfigured. Key creation by the plan goes through Azure Resource Manager
+ * (`Microsoft.KeyVault/vaults/keys/write`, a control-plane action of the deploying identity, see
+ * CustodyKey); `keys/create/action` here lets a custodian create a version by hand from inside the
+ * site network, `keys/rotate/action` rotate now ("Creates a new version of an existing key (with
+ * the same parameters)"), `keyrotationpolicies/read|write` read and set the rotation policy
+ * ("Retrieves/Updates the rotation policy of a given key"), `keys/recover/action` undo a soft
+ * delete. Data action names and descriptions: learn.microsoft.com/azure/role-based-access-control/
+ * permissions/security (MicrosoftDocs/azure-docs articles/role-based-access-control/permissions/
+ * security.md, Microsoft.KeyVault DataActions).
  *
- * Why delete is not here: with purge protection on, a deleted key stays recoverable for 90 days,
- * but Key Vault purges it by itself when that window ends, and every blob it protects is then
- * unreadable for good. A single custodian who deletes a key and is not noticed for 90 days would
- * have destroyed a registry copy alone. Deleting a key is therefore a separate role
- * (KEY_DELETION_PERMISSIONS) that no principal holds: it is meant to be granted for the time of a
- * planned deletion, through an approval workflow (Entra ID Privileged Identity Management with
- * approval by a second person), so that two people act.
+ * Why no custodian may retire a key alone (delete it, or update it):
+ * - delete: with purge protection on, a deleted key stays recoverable for 90 days, but Key Vault
+ *   purges it by itself when that window ends, and every blob it protects is then unreadable for
+ *   good. A custodian who deletes a key and is not noticed for 90 days would have destroyed a
+ *   registry copy alone.
+ * - `keys/update/action` ("Updates the specified attributes associated with the given key"): it
+ *   can disable a key, give it an expiry in the past, or take `wrapKey`/`unwrapKey` out of its
+ *   allowed operations. Storage then cannot use the key, and "after the key has been disabled or
+ *   deleted, clients cannot call operations that read from or write to a blob or its metadata.
+ *   Attempts to call any of the following operations will fail with error code 403 (Forbidden)
+ *   for all users" (learn.microsoft.com/azure/storage/common/customer-managed-keys-overview,
+ *   MicrosoftDocs/azure-docs articles/storage/common/customer-managed-keys-overview.md, "Revoke
+ *   access to customer-managed keys"). The key-administrator group holds its role at every site,
+ *   so one group could make every copy unreadable at once.
+ * Both are therefore a separate role (KEY_RETIREMENT_PERMISSIONS) that no principal holds: it is
+ * meant to be granted for the time of a planned retirement or attribute change, through an
+ * approval workflow (Entra ID Privileged Identity Management with approval by a second person),
+ * so that two people act. A custodian can still rotate a key and change its rotation policy: a
+ * rotation adds a version with the same parameters and leaves the earlier versions usable.
  */
 export const KEY_ADMIN_PERMISSIONS: CustomRolePermissions = {
   actions: ["Microsoft.KeyVault/vaults/read"],
   dataActions: [
     "Microsoft.KeyVault/vaults/keys/read",
     "Microsoft.KeyVault/vaults/keys/create/action",
-    "Microsoft.KeyVault/vaults/keys/update/action",
     "Microsoft.KeyVault/vaults/keys/rotate/action",
     "Microsoft.KeyVault/vaults/keys/recover/action",
     "Microsoft.KeyVault/vaults/keyrotationpolicies/read",
@@ -71,24 +120,27 @@ export const KEY_ADMIN_PERMISSIONS: CustomRolePermissions = {
 };
 
 /**
- * Soft-delete a custody key, and nothing else: the role for a planned, approved deletion (see
- * KEY_ADMIN_PERMISSIONS). Defined on each site's resource group, assigned to nobody by this
- * library. There is no purge action here, nor anywhere in this library, and the vault's purge
- * protection refuses a purge from anyone, Owner included, until the 90-day retention ends.
+ * Retire a custody key: soft-delete it, or update its attributes (disable it, set its expiry,
+ * change its allowed operations or tags), and nothing else: the role for a planned, approved
+ * retirement (see KEY_ADMIN_PERMISSIONS). Defined on each site's resource group, assigned to
+ * nobody by this library. There is no purge action here, nor anywhere in this library, and the
+ * vault's purge protection refuses a purge from anyone, Owner included, until the 90-day retention
+ * ends; a disabled key can be enabled again by the same role.
  *
  * What this cannot prevent (Azure RBAC has no two-person rule of its own, and a user cannot
  * create deny assignments): a subscription Owner (or User Access Administrator) can assign
- * himself this role or "Key Vault Crypto Officer" and soft-delete a key alone, disable it, or
+ * himself this role or "Key Vault Crypto Officer" and soft-delete or disable a key alone, or
  * change its rotation policy; he can also remove the CanNotDelete locks and delete (soft-delete)
  * the vault. Locks do not cover data-plane operations such as key deletion at all. He cannot
  * purge a key or the vault while purge protection is on (it cannot be turned off once on), so a
- * deletion stays recoverable for 90 days: an alert on the vault's `KeyDelete` audit events
- * (diagnostic logs go to the site's workspace) and a second person's recovery are what stop it
- * becoming destruction. Owner-level standing access should itself be behind PIM with approval.
+ * deletion stays recoverable for 90 days: an alert on the vault's `KeyDelete` and `KeyUpdate`
+ * audit events (diagnostic logs go to the site's workspace) and a second person's recovery are
+ * what stop it becoming destruction. Owner-level standing access should itself be behind PIM
+ * with approval.
  */
-export const KEY_DELETION_PERMISSIONS: CustomRolePermissions = {
+export const KEY_RETIREMENT_PERMISSIONS: CustomRolePermissions = {
   actions: ["Microsoft.KeyVault/vaults/read"],
-  dataActions: ["Microsoft.KeyVault/vaults/keys/read", "Microsoft.KeyVault/vaults/keys/delete"],
+  dataActions: ["Microsoft.KeyVault/vaults/keys/read", "Microsoft.KeyVault/vaults/keys/delete", "Microsoft.KeyVault/vaults/keys/update/action"],
 };
 
 /**

@@ -44,6 +44,12 @@ export const AwsCustodySchema = z
       .array(z.string().regex(AWS_PRINCIPAL_ARN, { error: "must be an IAM role or user ARN" }))
       .optional()
       .describe("Administrators who may assume the write role at an AWS primary; they then do not administer keys. Default: every administrator."),
+    keyRetirers: z
+      .array(z.string().regex(AWS_PRINCIPAL_ARN, { error: "must be an IAM role or user ARN" }))
+      .optional()
+      .describe(
+        "Administrators who may schedule a custody key's deletion (never with less than 30 days' notice) or disable it; never readers or writers. Default: nobody, so retiring a key first needs a visible key-policy change.",
+      ),
   })
   .describe("The owning state's AWS account and the IAM principals that administer the embassy.");
 

@@ -99,6 +99,16 @@ export function validateTopology(doc: TopologyDocument, options: ValidationOptio
         }
       });
     }
+    if (cloud === "aws") {
+      const retirers = doc.custody.aws?.keyRetirers ?? [];
+      retirers.forEach((p, i) => {
+        if (!custody.administrators.includes(p)) {
+          fail(`custody.aws.keyRetirers[${i}]`, `'${p}' is not in custody.aws.administrators; only the owning state's administrators are ever granted anything`);
+        } else if ([...(custody.readers ?? []), ...(custody.writers ?? [])].includes(p)) {
+          fail(`custody.aws.keyRetirers[${i}]`, `'${p}' is also a reader or writer; whoever can retire keys must not hold data access (separation of duties)`);
+        }
+      });
+    }
     const data = [...(custody.readers ?? []), ...(custody.writers ?? [])];
     if (data.length > 0 && custody.administrators.every((a) => data.some((d) => same(a, d)))) {
       fail(`custody.${cloud}`, `every administrator is a reader or writer; at least one must be neither, to administer the keys (separation of duties)`);
@@ -414,6 +424,17 @@ function resolveOnPremSite(
     if (to.length > 0 && !s.identity?.[cloud]) {
       fail(`${path}.identity.${cloud}`, `${name} sends to ${cloud} site${to.length > 1 ? "s" : ""} ${to.join(", ")} but has no identity.${cloud}; give ${IDENTITY_HINT[cloud]}`);
     }
+  }
+
+  // Azure stores have no public network access (EMB-S04): their private endpoints, reached over
+  // the site VPN, are the only way in. AWS stores can also be written over S3's public endpoint
+  // (TLS, Roles Anywhere credentials), so a VPN there is optional.
+  const azureTargets = targets.filter((t) => t.cloud === "azure").map((t) => `'${t.id}'`);
+  if (azureTargets.length > 0 && !s.vpn) {
+    fail(
+      `${path}.vpn`,
+      `${name} sends to azure site${azureTargets.length > 1 ? "s" : ""} ${azureTargets.join(", ")} but has no vpn; Azure stores are reachable only through their private endpoints, so give vpn { publicIp, bgpAsn } of the datacenter's VPN device`,
+    );
   }
 
   if (!s.location) return undefined;

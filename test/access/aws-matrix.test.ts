@@ -8,9 +8,11 @@
  * Run for every AWS example topology under stacks/ and for a generated six-site topology.
  * Stores are found by the registry their bucket is tagged with (`embassy:registry`), roles by
  * their purpose (the access policy names them `<topology>-<site>-<purpose>`) and by the
- * replication configurations that name them; custody administrators come from the topology. Principals the synth does not create (custody administrators, an intruder)
- * are given AdministratorAccess: what they can still not do is what the resource policies refuse.
+ * replication configurations that name them; custody administrators come from the topology. Principals the synth does not create (custody administrators, an
+ * administrator of the custody account whom custody does not name, an intruder) are given AdministratorAccess: what they can still not do is what the
+ * resource policies refuse. Log delivery is decided for the AWS service principals themselves.
  */
+import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { buildEmbassy } from "../../stacks/embassy";
@@ -22,6 +24,62 @@ import { AwsAccess, type Caller, externalCaller, OBJECT_KEY, type Outcome, roleC
 
 /** An account that is not the custody account. */
 const OUTSIDER_ACCOUNT = "999999999999";
+
+/** Deleting an object or a version: nobody may, in any bucket (stores and log buckets). */
+const OBJECT_DELETES = ["s3:DeleteObject", "s3:DeleteObjectVersion"];
+/** Changing a version's lock in a store (Object Lock buckets): nobody may. */
+const LOCK_CHANGES = ["s3:PutObjectRetention", "s3:PutObjectLegalHold", "s3:BypassGovernanceRetention"];
+/** Changing a bucket's policy or a configuration that carries a guarantee, or deleting it: custodians only. */
+const CONFIGURATION_CHANGES = [
+  "s3:PutBucketPolicy",
+  "s3:DeleteBucketPolicy",
+  "s3:PutBucketObjectLockConfiguration",
+  "s3:PutReplicationConfiguration",
+  "s3:PutBucketLogging",
+  "s3:PutLifecycleConfiguration",
+  "s3:PutEncryptionConfiguration",
+  "s3:PutBucketVersioning",
+  "s3:PutBucketPublicAccessBlock",
+  "s3:PutBucketOwnershipControls",
+  "s3:PutBucketNotification",
+  "s3:DeleteBucket",
+];
+
+/**
+ * A request an AWS service principal makes on its own (log delivery), decided against the bucket
+ * policy alone (a service principal has no identity policy), with the keys AWS sets for it (IAM
+ * User Guide, "AWS global condition context keys": aws:PrincipalIsAWSService, aws:PrincipalServiceName,
+ * aws:SourceAccount, aws:SourceArn). Refuses to decide if the evaluator ignores any key.
+ */
+async function serviceRequest(bucket: BucketModel, service: string, action: string, resource: string, context: Record<string, string>): Promise<Step> {
+  const response = await runSimulation(
+    {
+      request: {
+        principal: service,
+        action,
+        resource: { resource, accountId: context["aws:ResourceAccount"] },
+        contextVariables: { "aws:PrincipalIsAWSService": "true", "aws:PrincipalServiceName": service, "aws:SecureTransport": "true", "aws:RequestedRegion": bucket.region, ...context },
+      },
+      identityPolicies: [],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      ...(bucket.policy ? { resourcePolicy: bucket.policy } : {}),
+    },
+    { simulationMode: "Strict" },
+  );
+  if (response.resultType === "error") throw new Error(`the evaluator refused ${action} by ${service} on ${resource}: ${JSON.stringify(response.errors)}`);
+  if (response.resultType !== "single") throw new Error(`expected one decision for ${action} by ${service}, got ${response.resultType}`);
+  const ignored = response.result.ignoredContextKeys ?? [];
+  if (ignored.length > 0) throw new Error(`the evaluator ignored context keys ${ignored.join(", ")} for ${action} by ${service}`);
+  const denials = response.result.analysis.resourceAnalysis?.denyStatements ?? [];
+  return {
+    call: `${service} ${action}`,
+    resource,
+    decision: response.overallResult,
+    deniedBy: denials.length > 0 ? ["resource"] : [],
+    denyingStatements: denials.map((s) => `resource:${s.statement.sid() ?? s.explain.identifier}`),
+  };
+}
 
 /** A generated AWS topology: three domestic sites in the US and three foreign ones, one of which carries one registry only. */
 function sixSiteDoc(): Record<string, unknown> {
@@ -136,6 +194,8 @@ describe.each([...AWS_EXAMPLES.map((t) => [t.name, () => t] as const), ["a gener
     let sites: SiteView[];
     let custodians: Caller[];
     let dataPeople: Caller[];
+    /** A principal of the custody account with AdministratorAccess that the custody does not name (an account-wide admin role). */
+    let accountAdmin: Caller;
 
     beforeAll(() => {
       topology = topologyFn();
@@ -166,6 +226,8 @@ describe.each([...AWS_EXAMPLES.map((t) => [t.name, () => t] as const), ["a gener
       const data = new Set([...(custody.readers ?? []), ...(custody.writers ?? [])]);
       custodians = custody.administrators.filter((a) => !data.has(a)).map((a) => externalCaller(a));
       dataPeople = custody.administrators.filter((a) => data.has(a)).map((a) => externalCaller(a));
+      accountAdmin = externalCaller(`arn:aws:iam::${custody.accountId}:role/account-admin`);
+      if (custody.administrators.includes(accountAdmin.arn)) throw new Error(`${accountAdmin.arn} must not be a custody administrator in this test`);
     }, 120_000);
 
     const primary = () => sites.find((s) => s.site.primary)!;
@@ -397,6 +459,107 @@ describe.each([...AWS_EXAMPLES.map((t) => [t.name, () => t] as const), ["a gener
         }
       }
       expectCells(cells, expected);
+    });
+
+    /** Every bucket with who is asked about it: the site's own roles, the replication roles, and the people (each with AdministratorAccess). */
+    const bucketsWithCallers = () => {
+      const replicationRoles = model.replications.map((r) => ({ who: r.roleArn, caller: roleCaller(model, r.roleArn) }));
+      const people = [
+        ...custodians.map((c) => ({ who: `custodian ${c.arn} (AdministratorAccess)`, caller: c, custodian: true })),
+        ...dataPeople.map((c) => ({ who: `reader/writer ${c.arn} (AdministratorAccess)`, caller: c, custodian: false })),
+        { who: `account admin ${accountAdmin.arn} (AdministratorAccess)`, caller: accountAdmin, custodian: false },
+      ];
+      return sites.flatMap((site) =>
+        model.buckets
+          .filter((b) => b.stack === site.stack)
+          .map((bucket) => ({
+            bucket,
+            isStore: bucket.tags["embassy:registry"] !== undefined,
+            people,
+            roles: [...site.allRoles.map((r) => ({ who: r.arn, caller: r })), ...replicationRoles],
+          })),
+      );
+    };
+
+    test("nobody deletes an object or version in any bucket, or changes a store version's lock: custodians, readers and writers and an in-account administrator (all with AdministratorAccess) and every role are refused by the bucket policy", async () => {
+      const cells: Cell[] = [];
+      for (const { bucket, isStore, people, roles } of bucketsWithCallers()) {
+        const object = `${bucket.arn}/${OBJECT_KEY}`;
+        for (const { who, caller } of [...people, ...roles]) {
+          for (const action of [...OBJECT_DELETES, ...(isStore ? LOCK_CHANGES : [])]) {
+            const options = action === "s3:DeleteObjectVersion" ? { versionId: "3HL4kqtJlcpXroDTDmJ" } : {};
+            cells.push({ what: `${who} ${action} on ${object}`, expected: "refused by the resource policy", outcome: single(await access.s3(caller, action, object, options)) });
+          }
+        }
+      }
+      const buckets = bucketsWithCallers();
+      expect(buckets.filter((b) => b.isStore)).toHaveLength(storeCount());
+      expect(buckets.filter((b) => !b.isStore).length).toBeGreaterThanOrEqual(sites.length);
+      expectCells(cells, buckets.reduce((n, b) => n + (b.people.length + b.roles.length) * (OBJECT_DELETES.length + (b.isStore ? LOCK_CHANGES.length : 0)), 0));
+    });
+
+    test("only the custodians change a bucket's policy or configuration: an in-account administrator, readers and writers (with AdministratorAccess) and every role are refused by the bucket policy, custodians are allowed", async () => {
+      const cells: Cell[] = [];
+      let expected = 0;
+      for (const { bucket, people, roles } of bucketsWithCallers()) {
+        for (const { who, caller, custodian } of [...people, ...roles.map((r) => ({ ...r, custodian: false }))]) {
+          for (const action of CONFIGURATION_CHANGES) {
+            // A custodian is not refused anything here; deleting a bucket is left out of its cells, as S3 refuses a non-empty bucket anyway.
+            if (custodian && action === "s3:DeleteBucket") continue;
+            expected++;
+            cells.push({
+              what: `${who} ${action} on ${bucket.arn}`,
+              expected: custodian ? "allowed" : "refused by the resource policy",
+              outcome: single(await access.s3(caller, action, bucket.arn)),
+            });
+          }
+        }
+      }
+      expect(custodians.length).toBeGreaterThan(0);
+      expectCells(cells, expected);
+    });
+
+    test("log delivery still works: S3 server access logging and VPC flow logs of the custody account write into every site's log bucket, the same services for another account do not", async () => {
+      const account = topology.custody.aws!.accountId;
+      const cells: Cell[] = [];
+      const logBuckets = sites.flatMap((site) => model.buckets.filter((b) => b.stack === site.stack && b.tags["embassy:registry"] === undefined));
+      expect(logBuckets).toHaveLength(sites.length);
+      for (const log of logBuckets) {
+        const store = model.buckets.find((b) => b.stack === log.stack && b.tags["embassy:registry"] !== undefined);
+        if (!store) throw new Error(`no store next to ${log.name} to log`);
+        const from = (sourceAccount: string, sourceArn: string) => ({ "aws:SourceAccount": sourceAccount, "aws:SourceArn": sourceArn, "aws:ResourceAccount": account });
+        const flowArn = (acct: string) => `arn:aws:ec2:${log.region}:${acct}:vpc-flow-log/fl-0123456789abcdef0`;
+        const accessLog = `${log.arn}/access/${store.tags["embassy:registry"]}/2026-01-01-00-00-00-0123456789ABCDEF`;
+        const flowLog = (acct: string) => `${log.arn}/flow/AWSLogs/${acct}/vpcflowlogs/${log.region}/2026/01/01/flow.log.gz`;
+        const acl = { "s3:x-amz-acl": "bucket-owner-full-control" };
+        const at = `log bucket ${log.name}`;
+        cells.push({
+          what: `${at}: S3 server access logging of ${store.name} puts a log`,
+          expected: "allowed",
+          outcome: single(await serviceRequest(log, "logging.s3.amazonaws.com", "s3:PutObject", accessLog, from(account, store.arn))),
+        });
+        cells.push({
+          what: `${at}: VPC flow logs put a log`,
+          expected: "allowed",
+          outcome: single(await serviceRequest(log, "delivery.logs.amazonaws.com", "s3:PutObject", flowLog(account), { ...from(account, flowArn(account)), ...acl })),
+        });
+        cells.push({
+          what: `${at}: VPC flow logs read the bucket ACL`,
+          expected: "allowed",
+          outcome: single(await serviceRequest(log, "delivery.logs.amazonaws.com", "s3:GetBucketAcl", log.arn, from(account, flowArn(account)))),
+        });
+        cells.push({
+          what: `${at}: VPC flow logs of account ${OUTSIDER_ACCOUNT} put a log`,
+          expected: "denied",
+          outcome: single(await serviceRequest(log, "delivery.logs.amazonaws.com", "s3:PutObject", flowLog(OUTSIDER_ACCOUNT), { ...from(OUTSIDER_ACCOUNT, flowArn(OUTSIDER_ACCOUNT)), ...acl })),
+        });
+        cells.push({
+          what: `${at}: S3 server access logging of a bucket in account ${OUTSIDER_ACCOUNT} puts a log`,
+          expected: "denied",
+          outcome: single(await serviceRequest(log, "logging.s3.amazonaws.com", "s3:PutObject", accessLog, from(OUTSIDER_ACCOUNT, "arn:aws:s3:::someone-elses-bucket"))),
+        });
+      }
+      expectCells(cells, 5 * logBuckets.length);
     });
   },
 );

@@ -8,7 +8,9 @@
  *   `aws_iam_role_policy_attachment`, `aws_iam_policy_attachment` or `managed_policy_arns`);
  * - S3 buckets with their bucket policy (`aws_s3_bucket_policy`) and default encryption;
  * - KMS keys with their key policy (`aws_kms_key.policy` or `aws_kms_key_policy`);
- * - S3 replication configurations and VPC endpoint policies.
+ * - S3 replication configurations and VPC endpoint policies;
+ * - IAM Roles Anywhere trust anchors (the CA certificate they hold) and profiles (the roles they
+ *   hand out), which decide who reaches a datacenter's ingest role.
  *
  * References such as `${aws_s3_bucket.X.arn}`, `${aws_kms_key.X.arn}`, `${aws_iam_role.X.arn}`
  * and cdktf's cross-stack references (`${data.terraform_remote_state.<input>.outputs.<output>}`,
@@ -16,7 +18,9 @@
  * the stack's (or the resource's aliased) `aws` provider block, the account from custody, a
  * bucket's ARN from its `bucket` name, an IAM role's ARN from its `name` (and `path`), and a
  * key's ARN is `arn:<partition>:kms:<region>:<account>:key/<id>` with an id derived
- * deterministically from the stack and resource name (the real id only exists after apply).
+ * deterministically from the stack and resource name (the real id only exists after apply); IAM
+ * Roles Anywhere trust anchors and profiles get ARNs made the same way
+ * (`arn:<partition>:rolesanywhere:<region>:<account>:trust-anchor/<id>`, `...:profile/<id>`).
  *
  * Nothing is skipped silently: a reference the adapter cannot resolve, a policy attached to a
  * role that no stack creates, an AWS managed policy whose text is not in the synth, or a
@@ -108,12 +112,39 @@ export interface ReplicationModel extends Origin {
   readonly rules: readonly ReplicationRuleModel[];
 }
 
+/** An IAM Roles Anywhere trust anchor: the CA whose certificates may ask for a profile's roles. */
+export interface TrustAnchorModel extends Origin {
+  readonly name: string;
+  /** A deterministic stand-in ARN (`arn:<partition>:rolesanywhere:<region>:<account>:trust-anchor/<uuid>`). */
+  readonly arn: string;
+  readonly region: string;
+  /** `enabled` as synth sets it; absent when synth leaves it to the provider and API defaults. */
+  readonly enabled?: boolean;
+  /** `CERTIFICATE_BUNDLE` (an uploaded CA certificate), `AWS_ACM_PCA` or `SELF_SIGNED_REPOSITORY`. */
+  readonly sourceType: string;
+  /** The uploaded CA certificate (PEM), for a `CERTIFICATE_BUNDLE` source. */
+  readonly certificatePem?: string;
+}
+
+/** An IAM Roles Anywhere profile: which roles a certificate holder may get sessions for. */
+export interface ProfileModel extends Origin {
+  readonly name: string;
+  /** A deterministic stand-in ARN (`arn:<partition>:rolesanywhere:<region>:<account>:profile/<uuid>`). */
+  readonly arn: string;
+  readonly region: string;
+  /** `enabled` as synth sets it; absent when synth leaves it to the provider and API defaults. */
+  readonly enabled?: boolean;
+  readonly roleArns: readonly string[];
+  readonly durationSeconds?: number;
+}
+
 export interface EndpointModel extends Origin {
   /** A deterministic stand-in for the endpoint id (`vpce-...`), as `aws:SourceVpce` would carry it. */
   readonly id: string;
   /** The AWS service the endpoint serves, e.g. `s3` or `kms`. */
   readonly service: string;
   readonly region: string;
+  /** `Gateway` or `Interface` (`vpc_endpoint_type`; the provider's default is `Gateway`). */
   readonly type: string;
   readonly policy: PolicyDocument;
 }
@@ -137,7 +168,11 @@ export function partitionOfRegion(region: string): string {
   return "aws";
 }
 
-/** A KMS key id (UUID-shaped) derived from the key's stack and resource name: stable across runs, distinct per key. */
+/**
+ * A UUID-shaped id derived from a resource's stack and resource name: stable across runs, distinct
+ * per resource. Stands in for the ids AWS gives KMS keys and IAM Roles Anywhere trust anchors and
+ * profiles (all UUIDs) only when they are created.
+ */
 export function fakeKeyId(stack: string, resourceName: string): string {
   const h = createHash("sha256").update(`${stack}/${resourceName}`).digest("hex");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
@@ -175,6 +210,8 @@ export class AwsPolicies {
     public readonly keys: readonly KeyModel[],
     public readonly replications: readonly ReplicationModel[],
     public readonly endpoints: readonly EndpointModel[],
+    public readonly trustAnchors: readonly TrustAnchorModel[],
+    public readonly profiles: readonly ProfileModel[],
     private readonly resolver: Resolver,
   ) {}
 
@@ -204,16 +241,48 @@ export class AwsPolicies {
     return this.resolver.output(stack, name, `output '${name}' requested by a test`, 0);
   }
 
-  /** The endpoint of a service in a stack (e.g. the site's S3 gateway endpoint); throws unless exactly one. */
-  public endpoint(stack: string, service: string): EndpointModel {
-    return one(this.endpoints, (e) => e.stack === stack && e.service === service, `'${service}' endpoint in stack '${stack}'`, (e) => `${e.stack}/${e.service}`);
+  /**
+   * The endpoint of a service in a stack, of the given type (`Gateway` or `Interface`); throws
+   * unless exactly one matches. Without a type: the service's only endpoint there, or, where it has
+   * several, its gateway endpoint: the VPC's own route to S3. (A site with a datacenter's VPN also
+   * has an S3 interface endpoint per datacenter, with private DNS off, so only a client that names
+   * its DNS name uses it; ask for it by type, or by the output that gives its DNS name,
+   * {@link AwsPolicies.endpointOfOutput}.)
+   */
+  public endpoint(stack: string, service: string, type?: string): EndpointModel {
+    const candidates = this.endpoints.filter((e) => e.stack === stack && e.service === service && (type === undefined || e.type === type));
+    const pick = type === undefined && candidates.length > 1 ? candidates.filter((e) => e.type === "Gateway") : candidates;
+    const what = `${type ?? ""}${type ? " " : ""}'${service}' endpoint in stack '${stack}'${type === undefined && candidates.length > 1 ? " (several: the Gateway one)" : ""}`;
+    return one(pick, () => true, what, (e) => `${e.stack}/${e.service} ${e.type} (${e.address})`, this.endpoints);
+  }
+
+  /**
+   * The one VPC endpoint a stack output refers to (e.g. `onprem-<datacenter>-s3-endpoint-dns-name`,
+   * whose value is an expression over the endpoint's `dns_entry`): what a client told that output
+   * reaches. Throws unless the output names exactly one `aws_vpc_endpoint` of its stack.
+   */
+  public endpointOfOutput(stack: string, output: string): EndpointModel {
+    const raw = this.resolver.rawOutput(stack, output, `output '${output}' requested by a test`);
+    const named = [...new Set([...raw.matchAll(/\baws_vpc_endpoint\.([\w-]+)\./g)].map((m) => `aws_vpc_endpoint.${m[1]}`))];
+    if (named.length !== 1) throw new Error(`output '${output}' of stack '${stack}' must name exactly one aws_vpc_endpoint, got ${named.length} in '${raw}'`);
+    return one(this.endpoints, (e) => e.stack === stack && e.address === named[0], `${named[0]} in stack '${stack}'`, (e) => `${e.stack}/${e.address}`);
+  }
+
+  /** The IAM Roles Anywhere trust anchor with this ARN; throws naming the known ones otherwise. */
+  public trustAnchor(arn: string): TrustAnchorModel {
+    return one(this.trustAnchors, (t) => t.arn === arn, `trust anchor '${arn}'`, (t) => `${t.arn} (${t.stack} ${t.address})`);
+  }
+
+  /** The IAM Roles Anywhere profile with this ARN; throws naming the known ones otherwise. */
+  public profile(arn: string): ProfileModel {
+    return one(this.profiles, (p) => p.arn === arn, `profile '${arn}'`, (p) => `${p.arn} (${p.stack} ${p.address})`);
   }
 }
 
-function one<T>(items: readonly T[], match: (t: T) => boolean, what: string, show: (t: T) => string): T {
+function one<T>(items: readonly T[], match: (t: T) => boolean, what: string, show: (t: T) => string, known: readonly T[] = items): T {
   const found = items.filter(match);
   if (found.length === 1) return found[0];
-  if (found.length === 0) throw new Error(`no ${what} in the synthesized stacks (have: ${items.map(show).join(", ") || "none"})`);
+  if (found.length === 0) throw new Error(`no ${what} in the synthesized stacks (have: ${known.map(show).join(", ") || "none"})`);
   throw new Error(`${found.length} matches for ${what}: ${found.map(show).join(", ")}`);
 }
 
@@ -318,6 +387,13 @@ class Resolver {
     return this.text(stack, output.value, `${where} -> ${stack} output '${name}'`, depth);
   }
 
+  /** An output's value as synth wrote it, references unresolved. */
+  public rawOutput(stack: string, name: string, where: string): string {
+    const value = this.app[stack]?.output?.[name]?.value;
+    if (typeof value !== "string") throw new UnresolvableReferenceError(`${where}: stack '${stack}' has no string output '${name}' (have: ${Object.keys(this.app[stack]?.output ?? {}).join(", ") || "none"})`);
+    return value;
+  }
+
   public roleArn(stack: string, block: Block, where: string, depth = 0): string {
     const name = this.attr(stack, block, "name", where, depth);
     const path = typeof block.path === "string" ? this.text(stack, block.path, `${where}.path`, depth) : "/";
@@ -369,6 +445,18 @@ class Resolver {
         const path = typeof block.path === "string" ? this.text(stack, block.path, `${at}.path`, depth) : "/";
         if (attribute === "name") return policyName;
         if (attribute === "arn" || attribute === "id") return `arn:${partition()}:iam::${this.accountId}:policy${path}${policyName}`;
+        return fail();
+      }
+      case "aws_rolesanywhere_trust_anchor":
+      case "aws_rolesanywhere_profile": {
+        // Resource types `trust-anchor` and `profile`: arn:${Partition}:rolesanywhere:${Region}:${Account}:trust-anchor/${TrustAnchorId}
+        // and .../profile/${ProfileId} (Service Authorization Reference, "Actions, resources, and
+        // condition keys for AWS Identity and Access Management Roles Anywhere", Resource types);
+        // the ids are UUIDs (GetTrustAnchor / GetProfile, trustAnchorId / profileId).
+        const id = fakeKeyId(stack, name);
+        if (attribute === "id") return id;
+        if (attribute === "arn") return `arn:${partition()}:rolesanywhere:${region()}:${this.accountId}:${type === "aws_rolesanywhere_profile" ? "profile" : "trust-anchor"}/${id}`;
+        if (attribute === "name") return this.attr(stack, block, "name", at, depth);
         return fail();
       }
       case "aws_vpc_endpoint": {
@@ -585,6 +673,44 @@ export function collectAwsPolicies(app: SynthesizedApp, options: CollectOptions)
     });
   });
 
+  // IAM Roles Anywhere: which CA a trust anchor trusts, which roles a profile hands out. A profile's
+  // session policies would narrow every session it hands out; they are not modelled, so refuse them.
+  const trustAnchors: TrustAnchorModel[] = [];
+  each("aws_rolesanywhere_trust_anchor", (stack, name, block, where) => {
+    const sources = blocks(block.source);
+    if (sources.length !== 1) throw new UnresolvableReferenceError(`${where}: expected one source, got ${sources.length}`);
+    const data = blocks(sources[0].source_data);
+    const pem = data.length === 1 && data[0].x509_certificate_data !== undefined ? r.attr(stack, data[0], "x509_certificate_data", `${where}.source.source_data`) : undefined;
+    trustAnchors.push({
+      stack,
+      address: `aws_rolesanywhere_trust_anchor.${name}`,
+      name: r.attr(stack, block, "name", where),
+      arn: r.text(stack, `\${aws_rolesanywhere_trust_anchor.${name}.arn}`, where, 0),
+      region: r.resourceRegion(stack, block, where),
+      ...(typeof block.enabled === "boolean" ? { enabled: block.enabled } : {}),
+      sourceType: r.attr(stack, sources[0], "source_type", `${where}.source`),
+      ...(pem !== undefined ? { certificatePem: pem } : {}),
+    });
+  });
+  const profiles: ProfileModel[] = [];
+  each("aws_rolesanywhere_profile", (stack, name, block, where) => {
+    for (const narrowing of ["session_policy", "managed_policy_arns"]) {
+      if (block[narrowing] !== undefined && blocks(block[narrowing]).length > 0) {
+        throw new UnresolvableReferenceError(`${where}: sets ${narrowing}, which narrows every session the profile hands out; the adapter does not model it`);
+      }
+    }
+    profiles.push({
+      stack,
+      address: `aws_rolesanywhere_profile.${name}`,
+      name: r.attr(stack, block, "name", where),
+      arn: r.text(stack, `\${aws_rolesanywhere_profile.${name}.arn}`, where, 0),
+      region: r.resourceRegion(stack, block, where),
+      ...(typeof block.enabled === "boolean" ? { enabled: block.enabled } : {}),
+      roleArns: (blocks(block.role_arns) as unknown as string[]).map((arn) => r.text(stack, arn, `${where}.role_arns`, 0)),
+      ...(typeof block.duration_seconds === "number" ? { durationSeconds: block.duration_seconds } : {}),
+    });
+  });
+
   return new AwsPolicies(
     options.accountId,
     roles.map((x) => ({ ...x.model, policies: x.policies })),
@@ -592,6 +718,8 @@ export function collectAwsPolicies(app: SynthesizedApp, options: CollectOptions)
     keys,
     replications,
     endpoints,
+    trustAnchors,
+    profiles,
     r,
   );
 }

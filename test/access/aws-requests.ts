@@ -8,6 +8,10 @@
  * calls the key on the caller's behalf (identity policy + key policy, with `kms:ViaService` =
  * `s3.<region>.amazonaws.com` and `kms:CallerAccount`). The steps stop at the first denial, as S3
  * does. Each step reports which policy types explicitly denied it and by which statements.
+ * Assuming a role (`sts:*` on a role ARN) is decided against the caller's identity policies and the
+ * role's trust policy; requests an AWS service principal makes itself (IAM Roles Anywhere assuming
+ * a role for a certificate holder, log delivery writing into a bucket) against the resource policy
+ * alone, as a service principal has no identity policy.
  *
  * The request context holds only keys AWS really sets for the request (each cited below); an
  * optional header's condition key is present only when the client sends that header. A context
@@ -181,6 +185,22 @@ export function kmsDirectContext(caller: Caller, region: string, resourceAccount
   };
 }
 
+/**
+ * The context of a request an AWS service principal makes itself (IAM User Guide, "AWS global
+ * condition context keys": aws:PrincipalIsAWSService and aws:PrincipalServiceName are set for a
+ * service principal's requests; aws:SourceArn and aws:SourceAccount, for the resource the service
+ * acts for, are added by the caller through `extra` where the service sends them).
+ */
+export function serviceContext(service: string, region: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    "aws:PrincipalIsAWSService": "true",
+    "aws:PrincipalServiceName": service,
+    "aws:SecureTransport": "true",
+    "aws:RequestedRegion": region,
+    ...extra,
+  };
+}
+
 /** The object every data-path request in the tests names. */
 export const OBJECT_KEY = "snapshots/2026-01-01/registry.json";
 
@@ -196,23 +216,55 @@ export class AwsAccess {
   constructor(public readonly model: AwsPolicies) {}
 
   /**
-   * One authorization: `caller` asks for `action` on `resource` (an S3 bucket or object ARN, or a
-   * KMS key ARN of the app) with the given context. The resource policy is the bucket's or the key's.
+   * One authorization: `caller` asks for `action` on `resource` (an S3 bucket or object ARN, a KMS
+   * key ARN or, for `sts:*`, an IAM role ARN of the app) with the given context. The resource policy
+   * is the bucket's, the key's or the role's trust policy.
    */
   public async decide(caller: Caller, action: string, resource: string, context: Record<string, string>, endpoint?: EndpointModel): Promise<Step> {
+    return this.evaluate(sessionArn(caller), caller.policies, action, resource, context, endpoint);
+  }
+
+  /**
+   * One authorization of a request an AWS service principal (e.g. `rolesanywhere.amazonaws.com`)
+   * makes itself: decided against the resource policy alone, with {@link serviceContext} and `extra`.
+   */
+  public async decideAsService(service: string, action: string, resource: string, region: string, extra: Record<string, string> = {}): Promise<Step> {
+    return this.evaluate(service, [], action, resource, serviceContext(service, region, extra));
+  }
+
+  /**
+   * `caller` asks STS to assume `roleArn` (`sts:AssumeRole`, or `sts:TagSession` /
+   * `sts:SetSourceIdentity` that come with it) at STS in `region`: its identity policies must
+   * allow it and the role's trust policy must name it (IAM User Guide, "Cross account resource
+   * access in IAM": a role's trust policy is its resource policy, needed even within one account).
+   */
+  public async assumeRole(caller: Caller, roleArn: string, region: string, action = "sts:AssumeRole"): Promise<Step> {
+    const context = { ...principalContext(caller), "aws:SecureTransport": "true", "aws:RequestedRegion": region, "aws:ResourceAccount": this.model.accountId };
+    return this.decide(caller, action, roleArn, context);
+  }
+
+  private async evaluate(
+    principal: string,
+    identity: readonly NamedPolicy[],
+    action: string,
+    resource: string,
+    context: Record<string, string>,
+    endpoint?: EndpointModel,
+  ): Promise<Step> {
     const service = action.split(":")[0];
     let resourcePolicy: PolicyDocument | undefined;
     if (service === "s3") resourcePolicy = this.model.bucket(resource).policy;
     else if (service === "kms") resourcePolicy = this.model.key(resource).policy;
-    else throw new Error(`AwsAccess decides s3 and kms actions only, got '${action}'`);
-    const all = [...caller.policies.map((p) => p.document), ...(resourcePolicy ? [resourcePolicy] : []), ...(endpoint ? [endpoint.policy] : [])];
+    else if (service === "sts") resourcePolicy = this.model.role(resource).trustPolicy;
+    else throw new Error(`AwsAccess decides s3, kms and sts actions only, got '${action}'`);
+    const all = [...identity.map((p) => p.document), ...(resourcePolicy ? [resourcePolicy] : []), ...(endpoint ? [endpoint.policy] : [])];
     const unsupported = all.flatMap(conditionKeys).filter((k) => /^kms:encryptioncontext:/i.test(k));
     if (unsupported.length > 0) {
       throw new Error(`cannot decide ${action} on ${resource}: a policy conditions on ${unsupported.join(", ")}, which the evaluator cannot represent`);
     }
     const simulation: Simulation = {
-      request: { principal: sessionArn(caller), action, resource: { resource, accountId: this.model.accountId }, contextVariables: context },
-      identityPolicies: caller.policies.map((p) => ({ name: p.name, policy: p.document })),
+      request: { principal, action, resource: { resource, accountId: this.model.accountId }, contextVariables: context },
+      identityPolicies: identity.map((p) => ({ name: p.name, policy: p.document })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
       ...(resourcePolicy ? { resourcePolicy } : {}),

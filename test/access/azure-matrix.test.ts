@@ -286,6 +286,30 @@ const destructionProblems: Check = (access, topology) => {
   return problems;
 };
 
+/**
+ * The flow logs Network Watcher writes into each site's flow-log account (the account its flow log
+ * names; the container is Network Watcher's `insights-logs-flowlogflowevent`, articles/
+ * network-watcher/flow-logs-read.md): the site's auditors (its custodians) and nobody else can
+ * read them, and nobody can write or delete them.
+ */
+const flowLogProblems: Check = (access, topology) =>
+  azureSites(topology).flatMap((site) => {
+    const stack = stackOf(topology, site);
+    const logs = inStack(access, "azurerm_network_watcher_flow_log", stack);
+    if (logs.length !== 1) return [`${site.id}: ${logs.length} flow logs, expected 1`];
+    const account = access.resourceAt(stack, String(logs[0].attributes.storage_account_id));
+    const container = `${pathOf(account)}/blobServices/default/containers/insights-logs-flowlogflowevent`;
+    const problems: string[] = [];
+    const readers = holders(access, READ_BLOBS, container);
+    const { custodians } = duties(topology, site);
+    if (!same(readers, custodians)) problems.push(`${site.id}: flow logs ${opOf(READ_BLOBS)} by ${list(readers)}, expected the auditors ${list(custodians)}`);
+    for (const action of [...WRITE_BLOBS, ...DESTROY_BLOBS]) {
+      const who = holders(access, action, container);
+      if (who.length > 0) problems.push(`${site.id}: flow logs ${opOf(action)} by ${list(who)}, expected nobody`);
+    }
+    return problems;
+  });
+
 /** Every assignment goes to a custody administrator or to one of the stores' own identities. */
 const principalProblems: Check = (access, topology) => {
   const administrators = new Set((topology.custody.azure?.administrators ?? []).map((a) => a.toLowerCase()));
@@ -302,6 +326,7 @@ const CHECKS: ReadonlyArray<readonly [string, Check]> = [
   ["key administrators are the custodians and cannot read blobs, use, export or purge keys", keyAdministratorProblems],
   ["each store's own managed identity can wrap and unwrap with its own key only, and nobody else uses keys", storeIdentityProblems],
   ["nobody can delete or unprotect blob versions, delete or weaken a store or vault, or assign roles", destructionProblems],
+  ["each site's auditors, and only they, can read its flow logs, and nobody can write or delete them", flowLogProblems],
   ["no principal outside the custody administrators and the stores' own identities holds an assignment", principalProblems],
 ];
 
@@ -460,6 +485,26 @@ describe("each matrix assertion fails when the grant it guards changes", () => {
       },
       storeIdentityProblems,
       new RegExp(`^de-embassy-no-embassy: Microsoft\\.KeyVault/vaults/keys/unwrap/action at key .* by \\[.*userassignedidentities/[a-z0-9]+-cmk.*\\], expected its store's identity`),
+    ],
+    [
+      "an auditor loses the flow logs of one site",
+      () => {
+        const stack = stackName("es-embassy");
+        const a = assignmentName((x) => x.stack === stack && x.principal.id === ADMIN_D && x.role.name === "Storage Blob Data Reader");
+        return mutate((json) => delete json(a.stack).resource.azurerm_role_assignment[a.name]);
+      },
+      flowLogProblems,
+      new RegExp(`^es-embassy: flow logs ${BLOBS}/read by \\[${ADMIN_A}, ${ADMIN_B}\\], expected the auditors \\[${ADMIN_A}, ${ADMIN_B}, ${ADMIN_D}\\]$`),
+    ],
+    [
+      "the reader is granted the flow logs too",
+      () => {
+        const stack = stackName("de-north");
+        const a = assignmentName((x) => x.stack === stack && x.principal.id === ADMIN_A && x.role.name === "Storage Blob Data Reader");
+        return mutate((json) => grant(json(stack), "Mutant", { scope: base.assignments.find((x) => x.stack === a.stack && x.address === `azurerm_role_assignment.${a.name}`)?.scope, principal_id: ADMIN_C, role_definition_name: "Storage Blob Data Reader" }));
+      },
+      flowLogProblems,
+      new RegExp(`^de-north: flow logs ${BLOBS}/read by \\[${ADMIN_A}, ${ADMIN_B}, ${ADMIN_C}, ${ADMIN_D}\\], expected the auditors \\[${ADMIN_A}, ${ADMIN_B}, ${ADMIN_D}\\]$`),
     ],
     [
       "an outsider is granted Reader",

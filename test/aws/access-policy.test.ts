@@ -37,10 +37,48 @@ describe("AccessPolicy (aws)", () => {
       for (const s of policyOf(p.policy).Statement) {
         expect([s.Action].flat()).not.toContain("*");
         if (s.Resource === "*") {
-          expect([s.Action].flat().every((a: string) => /^(cloudwatch|cloudtrail):(Get|List|Lookup|Describe)/.test(a))).toBe(true);
+          // kms:ListAliases names no resource at all (Service Authorization Reference, AWS KMS).
+          expect([s.Action].flat().every((a: string) => /^(cloudwatch|cloudtrail):(Get|List|Lookup|Describe)|^kms:ListAliases$/.test(a))).toBe(true);
         }
       }
     }
+  });
+
+  test("kms:ListAliases is granted to key administrators on * alone, never next to key ARNs or in a key policy, where it has no effect", () => {
+    const statements = policyOfRole(synth, "es-primary-administer-keys");
+    expect(statements.filter((s) => [s.Action].flat().includes("kms:ListAliases"))).toEqual([
+      { Sid: "ListKeyAliases", Effect: "Allow", Action: ["kms:ListAliases"], Resource: "*" },
+    ]);
+    for (const key of resources(synth, "aws_kms_key")) {
+      expect(policyOf(key.policy).Statement.flatMap((s) => [s.Action].flat())).not.toContain("kms:ListAliases");
+    }
+  });
+
+  test("key administrators may create, re-point and delete the stores' aliases: the alias half of each alias action is granted on exactly those aliases", () => {
+    const statements = policyOfRole(synth, "es-primary-administer-keys");
+    const aliasRefs = Object.keys(synth.resource.aws_kms_alias ?? {}).map((address) => `\${aws_kms_alias.${address}.arn}`);
+    expect(aliasRefs).toHaveLength(2);
+    const aliasStatement = statements.find((s) => s.Sid === "AdministerKeyAliases");
+    expect({ ...aliasStatement, Resource: [...aliasStatement.Resource].sort() }).toEqual({
+      Sid: "AdministerKeyAliases",
+      Effect: "Allow",
+      Action: ["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"],
+      Resource: aliasRefs.sort(),
+    });
+    // The key half stays with the keys.
+    expect(statements.find((s) => s.Sid === "AdministerKeys").Action).toEqual(expect.arrayContaining(["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"]));
+  });
+
+  test("with a bucket name prefix, the aliases are granted by the same prefix (a store's alias is its bucket name)", () => {
+    const prefixed = synthScope((scope) => {
+      const logBucket = new LogBucket(scope, "Logs", { custody: CUSTODY, bucketName: "site-logs" });
+      const store = new EncryptedStore(scope, "brp", { custody: CUSTODY, registryId: "brp", bucketName: "site-brp", region: "eu-south-2", retentionDays: 365, logBucket });
+      new AccessPolicy(scope, "Access", { custody: CUSTODY, namePrefix: "es-primary", stores: [store], bucketNamePrefix: "site-" });
+    });
+    expect(resources(prefixed, "aws_kms_alias").map((a) => a.name)).toEqual(["alias/site-brp"]);
+    expect(policyOfRole(prefixed, "es-primary-administer-keys").find((s) => s.Sid === "AdministerKeyAliases").Resource).toEqual([
+      "arn:aws:kms:eu-south-2:111111111111:alias/site-*",
+    ]);
   });
 
   test("separation of duties: key administrators, operators and auditors are denied data and decryption", () => {

@@ -45,6 +45,17 @@ describe("AwsSiteStack", () => {
     expect(outputs["replication-brp-role-arn"].value).toBe("arn:aws:iam::111111111111:role/es-embassy-es-primary-brp-replication");
   });
 
+  test("the bucket name and key ARN outputs tell an uploader that Object Lock refuses a PUT without Content-MD5 or a checksum header", () => {
+    const outputs = ownOutputs(primary);
+    for (const id of ["store-brp-bucket-name", "store-brp-key-arn", "store-land-bucket-name", "store-land-key-arn"]) {
+      const description: string = outputs[id].description;
+      expect({ id, mentions: [/Object Lock/, /Content-MD5/, /x-amz-checksum-/, /CRC32/, /December 2024/, /presigned URLs/, /--checksum-algorithm/].filter((re) => !re.test(description)).map(String) }).toEqual({
+        id,
+        mentions: [],
+      });
+    }
+  });
+
   test("the key ARN output is the key the bucket policy demands, and the bucket default encrypts with", () => {
     const output = ownOutputs(primary)["store-brp-key-arn"].value;
     const policy = resources(primary, "aws_s3_bucket_policy").find((p) => p.bucket.includes("Store-brp_"));

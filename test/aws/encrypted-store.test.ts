@@ -99,6 +99,76 @@ describe("EncryptedStore (aws)", () => {
     expect(statements.filter((s) => s.Effect === "Allow")).toEqual([]);
   });
 
+  test("the bucket policy denies everyone deleting an object or version, and changing a version's retention or legal hold", () => {
+    const policy = resources(synth, "aws_s3_bucket_policy").find((p) => p.bucket.includes("aws_s3_bucket.Store_"));
+    const bySid = Object.fromEntries(policyOf(policy.policy).Statement.map((s) => [s.Sid, s]));
+    const objects = expect.stringMatching(/^\$\{aws_s3_bucket\.Store_\w+\.arn\}\/\*$/);
+    // No condition at all: not a custodian, not the writer, not the replication role.
+    expect(bySid.DenyDeletingObjects).toEqual({ Sid: "DenyDeletingObjects", Effect: "Deny", Principal: "*", Action: ["s3:DeleteObject", "s3:DeleteObjectVersion"], Resource: objects });
+    expect(bySid.DenyChangingObjectLocks).toEqual({
+      Sid: "DenyChangingObjectLocks",
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["s3:PutObjectRetention", "s3:PutObjectLegalHold", "s3:BypassGovernanceRetention"],
+      Resource: objects,
+    });
+  });
+
+  test("the bucket policy denies every principal but the custodians changing the bucket's policy or configuration", () => {
+    const policy = resources(synth, "aws_s3_bucket_policy").find((p) => p.bucket.includes("aws_s3_bucket.Store_"));
+    const deny = policyOf(policy.policy).Statement.find((s) => s.Sid === "DenyConfigurationOutsideCustodians");
+    expect(deny).toEqual({
+      Sid: "DenyConfigurationOutsideCustodians",
+      Effect: "Deny",
+      Principal: "*",
+      Action: [
+        "s3:PutBucketPolicy",
+        "s3:DeleteBucketPolicy",
+        "s3:PutBucketObjectLockConfiguration",
+        "s3:PutReplicationConfiguration",
+        "s3:PutBucketLogging",
+        "s3:PutLifecycleConfiguration",
+        "s3:PutEncryptionConfiguration",
+        "s3:PutBucketVersioning",
+        "s3:PutBucketPublicAccessBlock",
+        "s3:PutBucketOwnershipControls",
+        "s3:PutBucketNotification",
+        "s3:DeleteBucket",
+      ],
+      Resource: expect.stringMatching(/^\$\{aws_s3_bucket\.Store_\w+\.arn\}$/),
+      Condition: { ArnNotEquals: { "aws:PrincipalArn": ["arn:aws:iam::111111111111:role/embassy-admin"] } },
+    });
+  });
+
+  test("the custodians are the administrators who are neither readers nor writers", () => {
+    const custody = {
+      accountId: "111111111111",
+      administrators: ["arn:aws:iam::111111111111:role/platform", "arn:aws:iam::111111111111:user/break-glass", "arn:aws:iam::111111111111:role/restore", "arn:aws:iam::111111111111:role/ingest"],
+      readers: ["arn:aws:iam::111111111111:role/restore"],
+      writers: ["arn:aws:iam::111111111111:role/ingest"],
+    };
+    const separated = synthScope((scope) => {
+      const logBucket = new LogBucket(scope, "Logs", { custody, bucketName: "site-logs" });
+      new EncryptedStore(scope, "Store", { custody, registryId: "brp", bucketName: "site-brp", region: "eu-south-2", retentionDays: 365, logBucket });
+    });
+    for (const policy of resources(separated, "aws_s3_bucket_policy")) {
+      const deny = policyOf(policy.policy).Statement.find((s) => s.Sid === "DenyConfigurationOutsideCustodians");
+      expect(deny.Condition).toEqual({ ArnNotEquals: { "aws:PrincipalArn": ["arn:aws:iam::111111111111:role/platform", "arn:aws:iam::111111111111:user/break-glass"] } });
+    }
+  });
+
+  test("access logging waits for the log bucket's policy (no request goes unlogged) and is retained", () => {
+    const [logging] = resources(synth, "aws_s3_bucket_logging");
+    expect(logging.depends_on).toEqual([expect.stringMatching(/^aws_s3_bucket_policy\.Logs_Bucket_Policy_\w+$/)]);
+    expect(logging.lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  test("ownership controls (ACLs disabled) are retained on the store and on its log bucket", () => {
+    const ownership = resources(synth, "aws_s3_bucket_ownership_controls");
+    expect(ownership).toHaveLength(2);
+    ownership.forEach((o) => expect(o.lifecycle).toEqual({ prevent_destroy: true }));
+  });
+
   test("grantRead gives the role read actions on the bucket and decrypt through S3 on the key", () => {
     const [policy] = resources(synth, "aws_iam_role_policy");
     const statements = policyOf(policy.policy).Statement;
@@ -135,6 +205,13 @@ describe("EncryptedStore (aws)", () => {
       "retentionDays must be at least 30 (rules.minRetentionDays), got 7 for registry 'brp'",
     );
     expect(() => store({ retentionDays: 60, minRetentionDays: 90 })).toThrow(/at least 90 \(rules\.minRetentionDays\), got 60/);
+  });
+
+  test("fails when no administrator is a custodian: nobody could change the buckets", () => {
+    const custody = { accountId: "111111111111", administrators: ["arn:aws:iam::111111111111:role/restore"], readers: ["arn:aws:iam::111111111111:role/restore"] };
+    expect(() => synthScope((scope) => new LogBucket(scope, "Logs", { custody, bucketName: "site-logs" }))).toThrow(
+      "custody.administrators must name at least one custodian (an administrator who is neither reader nor writer), who alone may change bucket 'site-logs': got none among 'arn:aws:iam::111111111111:role/restore'",
+    );
   });
 
   test("fails on an invalid bucket name", () => {
@@ -194,5 +271,67 @@ describe("EncryptedStore (aws): uploads, as IAM evaluates the synthesized polici
     expect(await upload({ ...kms, "s3:x-amz-server-side-encryption-aws-kms-key-id": other })).toBe("ExplicitlyDenied");
     expect(await upload(kms)).toBe("ExplicitlyDenied");
     expect(await upload({ "s3:x-amz-server-side-encryption-customer-algorithm": "AES256" })).toBe("ExplicitlyDenied");
+  });
+});
+
+describe("EncryptedStore (aws): principals of the custody account, as IAM evaluates the synthesized bucket policy", () => {
+  // Each caller holds AdministratorAccess: what it still cannot do is what the bucket policy refuses.
+  const CUSTODIAN = "arn:aws:iam::111111111111:role/embassy-admin";
+  const ACCOUNT_ADMIN = "arn:aws:iam::111111111111:role/account-admin";
+  const synth = synthScope((scope) => {
+    const logBucket = new LogBucket(scope, "Logs", { custody: CUSTODY, bucketName: "site-logs" });
+    new EncryptedStore(scope, "Store", { custody: CUSTODY, registryId: "brp", bucketName: "site-brp", region: "eu-south-2", retentionDays: 365, logBucket });
+  });
+  const bucketPolicy = JSON.parse(
+    resources(synth, "aws_s3_bucket_policy")
+      .find((p) => p.bucket.includes("aws_s3_bucket.Store_"))
+      .policy.replace(/\$\{aws_s3_bucket\.Store_[^}]+\.arn\}/g, "arn:aws:s3:::site-brp")
+      .replace(/\$\{aws_kms_key\.Store_Key_[^}]+\.arn\}/g, "arn:aws:kms:eu-south-2:111111111111:key/0e7f2a5c-1d3b-4c6e-9f80-2a4b6c8d0e1f"),
+  );
+  const administratorAccess = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
+
+  async function decide(principal: string, action: string, resource: string): Promise<string> {
+    const response = await runSimulation(
+      {
+        identityPolicies: [{ name: "AdministratorAccess", policy: administratorAccess }],
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+        resourcePolicy: bucketPolicy,
+        request: {
+          action,
+          principal,
+          resource: { resource, accountId: "111111111111" },
+          contextVariables: { "aws:SecureTransport": "true", "aws:PrincipalAccount": "111111111111", "aws:PrincipalArn": principal },
+        },
+      },
+      {},
+    );
+    if (response.resultType === "error") throw new Error(JSON.stringify(response.errors));
+    return response.overallResult;
+  }
+  const OBJECT = "arn:aws:s3:::site-brp/snapshots/2026-01-01.tar";
+  const BUCKET = "arn:aws:s3:::site-brp";
+
+  test("an in-account administrator who is not a custodian cannot delete, re-lock, or change the bucket's policy or configuration, and may still read it", async () => {
+    const refused: string[] = [];
+    for (const action of ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObjectRetention", "s3:PutObjectLegalHold", "s3:BypassGovernanceRetention"]) {
+      refused.push(`${action}: ${await decide(ACCOUNT_ADMIN, action, OBJECT)}`);
+    }
+    for (const action of ["s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutReplicationConfiguration", "s3:PutBucketObjectLockConfiguration", "s3:PutBucketLogging", "s3:PutLifecycleConfiguration", "s3:PutBucketVersioning"]) {
+      refused.push(`${action}: ${await decide(ACCOUNT_ADMIN, action, BUCKET)}`);
+    }
+    expect(refused.filter((r) => !r.endsWith(": ExplicitlyDenied"))).toEqual([]);
+    expect(refused).toHaveLength(12);
+    expect(await decide(ACCOUNT_ADMIN, "s3:GetBucketPolicy", BUCKET)).toBe("Allowed");
+    expect(await decide(ACCOUNT_ADMIN, "s3:GetReplicationConfiguration", BUCKET)).toBe("Allowed");
+  });
+
+  test("a custodian can change the bucket's policy and configuration (Terraform runs as one), but cannot delete an object or version either", async () => {
+    for (const action of ["s3:PutBucketPolicy", "s3:PutReplicationConfiguration", "s3:PutBucketLogging", "s3:PutLifecycleConfiguration", "s3:PutBucketObjectLockConfiguration"]) {
+      expect([action, await decide(CUSTODIAN, action, BUCKET)]).toEqual([action, "Allowed"]);
+    }
+    for (const action of ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObjectRetention"]) {
+      expect([action, await decide(CUSTODIAN, action, OBJECT)]).toEqual([action, "ExplicitlyDenied"]);
+    }
   });
 });

@@ -67,6 +67,10 @@ describe("Network (aws)", () => {
     ]);
   });
 
+  test("the flow log is retained: switching off the network's evidence needs a deliberate step", () => {
+    expect(resources(synth, "aws_flow_log").map((f) => f.lifecycle)).toEqual([{ prevent_destroy: true }]);
+  });
+
   test("every security group and rule description is one the provider and EC2 accept", () => {
     // The provider's own rule (hashicorp/terraform-provider-aws, internal/service/ec2/validate.go,
     // validSecurityGroupRuleDescription), which EC2 also applies to a group's description.

@@ -32,6 +32,10 @@ describe("ReplicationLink (aws)", () => {
     expect(config.rule.map((r: any) => [r.id, r.priority])).toEqual([["to-b-targeta", 1], ["to-b-targetb", 2]]);
   });
 
+  test("the replication configuration is retained: removing a link needs a deliberate step, not a dropped construct", () => {
+    expect(config.lifecycle).toEqual({ prevent_destroy: true });
+  });
+
   test("each rule has RTC (15 minutes) with metrics, re-encrypts with the target key and never replicates deletes", () => {
     for (const [i, rule] of config.rule.entries()) {
       const target = i === 0 ? "TargetA" : "TargetB";

@@ -3,7 +3,26 @@ import { type DataPrincipals, type Duties, splitDuties } from "../../lib/azure/c
 import { EncryptedStore } from "../../lib/azure/encrypted-store";
 import { OPERATE_PERMISSIONS, REPLICATE_PERMISSIONS, STORE_WRITER_PERMISSIONS } from "../../lib/azure/perms";
 import { CustomRole } from "../../lib/azure/private/roles";
+import { AzureAccess } from "../../lib/review/azure-access";
+import type { TerraformJson } from "../../lib/review/terraform-json";
 import { ADMIN_A, ADMIN_B, ADMIN_C, CUSTODY, type Resource, type Synth, resources, siteParts, synthScope } from "./fixtures";
+
+const READ_BLOBS = { dataAction: "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read" };
+const WRITE_BLOBS = { dataAction: "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write" };
+const DELETE_BLOBS = { dataAction: "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/delete" };
+
+/** The RBAC evaluator over one synthesized test scope, with the custody subscription as its provider's. */
+function evaluate(synth: Synth): AzureAccess {
+  const json = { ...synth, provider: { azurerm: [{ subscription_id: CUSTODY.subscriptionId, features: [{}] }] } } as unknown as TerraformJson;
+  return AzureAccess.fromStacks([{ name: "test", json }]);
+}
+
+/** The ARM path of the one storage account named `name`. */
+function accountPath(access: AzureAccess, name: string): string {
+  const [account] = access.resources("azurerm_storage_account").filter((a) => a.attributes.name === name);
+  if (account?.path === undefined) throw new Error(`no ARM id for account ${name}`);
+  return account.path;
+}
 
 const RG_ID = "/subscriptions/22222222-2222-4222-8222-222222222222/resourceGroups/rg-test";
 
@@ -69,7 +88,8 @@ describe("AccessPolicy (azure)", () => {
   });
 
   test("by default nobody can read or write registry data", () => {
-    expect(all.filter((a) => a.role_definition_name === "Storage Blob Data Reader")).toEqual([]);
+    const onStores = all.filter((a) => /^\$\{azurerm_storage_(account|container)\.Store-/.test(String(a.scope)));
+    expect(onStores.filter((a) => a.role_definition_name === "Storage Blob Data Reader")).toEqual([]);
     expect(resources(synth, "azurerm_role_definition").map((r) => r.name)).not.toContain("test-write");
   });
 
@@ -84,6 +104,24 @@ describe("AccessPolicy (azure)", () => {
       }
       expect(mine.filter((a) => a.role_definition_name === "Key Vault Reader")).toHaveLength(1);
       expect(mine.filter((a) => a.role_definition_name === "Log Analytics Reader")).toHaveLength(1);
+    }
+  });
+
+  test("custodians (the auditors) read the flow logs: Storage Blob Data Reader on the log store's flow-log account", () => {
+    const flowLogReads = all.filter((a) => String(a.scope).startsWith("${azurerm_storage_account.Logs_FlowLogs_"));
+    expect(flowLogReads.map((a) => [a.principal_id, a.role_definition_name]).sort()).toEqual(
+      [ADMIN_A, ADMIN_B, ADMIN_C].map((p) => [p, "Storage Blob Data Reader"]).sort(),
+    );
+  });
+
+  test("the RBAC evaluator agrees: exactly the auditors read flow logs, nobody writes or deletes them, and no auditor reads a registry copy", () => {
+    const access = evaluate(synth);
+    const flowLogs = accountPath(access, "testlogs");
+    expect(access.whoCan(READ_BLOBS, `${flowLogs}/blobServices/default/containers/insights-logs-flowlogflowevent`).map((w) => w.principal.id).sort()).toEqual([ADMIN_A, ADMIN_B, ADMIN_C].sort());
+    expect(access.whoCan(WRITE_BLOBS, flowLogs)).toEqual([]);
+    expect(access.whoCan(DELETE_BLOBS, flowLogs)).toEqual([]);
+    for (const store of ["testbrp", "testland"]) {
+      expect(access.whoCan(READ_BLOBS, `${accountPath(access, store)}/blobServices/default/containers/registry`)).toEqual([]);
     }
   });
 
@@ -103,7 +141,8 @@ describe("AccessPolicy (azure)", () => {
     expect(reader).toHaveLength(2);
     reader.forEach((a) => expect(a).toMatchObject({ role_definition_name: "Storage Blob Data Reader", scope: expect.stringMatching(/^\$\{azurerm_storage_container\.Store-\w+_Container_\w+\.id\}$/) }));
     for (const admin of [ADMIN_A, ADMIN_B]) {
-      expect(assignmentsOf(s, admin).some((a) => a.role_definition_name === "Storage Blob Data Reader")).toBe(false);
+      const dataRoles = assignmentsOf(s, admin).filter((a) => a.role_definition_name === "Storage Blob Data Reader");
+      expect(dataRoles.map((a) => String(a.scope))).toEqual([expect.stringMatching(/^\$\{azurerm_storage_account\.Logs_FlowLogs_\w+\.id\}$/)]);
     }
     const keyAdmins = resources(s, "azurerm_role_assignment").filter((a) => String(a.role_definition_id).includes("KeyVault_KeyAdministratorRole"));
     expect(keyAdmins.map((a) => a.principal_id).sort()).toEqual([ADMIN_A, ADMIN_B]);

@@ -108,13 +108,15 @@ describe("AzureSiteStack", () => {
           cross_tenant_replication_enabled: false,
           infrastructure_encryption_enabled: true,
           network_rules: { default_action: "Deny", ip_rules: [], virtual_network_subnet_ids: [] },
-          blob_properties: { versioning_enabled: true, delete_retention_policy: { permanent_delete_enabled: false } },
+          blob_properties: { delete_retention_policy: { permanent_delete_enabled: false } },
           lifecycle: { prevent_destroy: true },
         });
       }
       const stores = resources(synth, "azurerm_storage_account").filter((a) => a.customer_managed_key !== undefined);
       expect(stores.length).toBe(resources(synth, "azurerm_storage_container").length);
-      stores.forEach((a) => expect(a).toMatchObject({ public_network_access_enabled: false, immutability_policy: { state: "Unlocked" }, blob_properties: { change_feed_enabled: true } }));
+      stores.forEach((a) =>
+        expect(a).toMatchObject({ public_network_access_enabled: false, immutability_policy: { state: "Unlocked" }, blob_properties: { versioning_enabled: true, change_feed_enabled: true } }),
+      );
       for (const kv of resources(synth, "azurerm_key_vault")) {
         expect(kv).toMatchObject({ sku_name: "premium", rbac_authorization_enabled: true, purge_protection_enabled: true, soft_delete_retention_days: 90, public_network_access_enabled: false, network_acls: { default_action: "Deny" }, lifecycle: { prevent_destroy: true } });
       }
@@ -166,7 +168,7 @@ describe("AzureSiteStack", () => {
       const [sleepRef] = account.depends_on as string[];
       expect(sleepRef).toMatch(/^time_sleep\./);
       const sleep = resourcesById(primary, "time_sleep")[sleepRef.slice("time_sleep.".length)];
-      expect(sleep).toMatchObject({ create_duration: "120s" });
+      expect(sleep).toMatchObject({ create_duration: "300s" });
       const [grantRef] = sleep.depends_on as string[];
       const grant = resourcesById(primary, "azurerm_role_assignment")[grantRef.slice("azurerm_role_assignment.".length)];
       expect(grant).toMatchObject({
@@ -186,33 +188,43 @@ describe("AzureSiteStack", () => {
     expect(only(target, "azurerm_network_watcher")).toMatchObject({ name: "NetworkWatcher_swedencentral" });
   });
 
-  test("flow logs are kept within Network Watcher's 1-365 days, and the flow-log account deletes versions at the same age", () => {
+  test("flow logs are deleted after a year by the flow-log account's lifecycle policy alone; the account keeps no versions and no WORM", () => {
     for (const synth of [primary, target]) {
       const log = only(synth, "azurerm_network_watcher_flow_log");
-      const days = (log.retention_policy as { enabled: boolean; days: number }).days;
-      expect(log.retention_policy).toEqual({ enabled: true, days: 365 });
-      expect(days).toBeGreaterThanOrEqual(1);
-      expect(days).toBeLessThanOrEqual(365);
+      expect(log.retention_policy).toEqual({ enabled: false, days: 0 });
       const [logId] = Object.keys(resourcesById(synth, "azurerm_network_watcher_flow_log"));
       const policy = only(synth, "azurerm_storage_management_policy");
       expect(policy).toMatchObject({
         storage_account_id: log.storage_account_id,
-        rule: [{ enabled: true, actions: { base_blob: { delete_after_days_since_modification_greater_than: days }, version: { delete_after_days_since_creation: days } } }],
+        rule: [
+          {
+            enabled: true,
+            actions: {
+              base_blob: { delete_after_days_since_modification_greater_than: 365 },
+              snapshot: { delete_after_days_since_creation_greater_than: 365 },
+              version: { delete_after_days_since_creation: 365 },
+            },
+          },
+        ],
         depends_on: [`azurerm_network_watcher_flow_log.${logId}`],
       });
       const accountId = /^\$\{azurerm_storage_account\.([\w-]+)\.id\}$/.exec(String(log.storage_account_id))?.[1] ?? "";
       const account = resourcesById(synth, "azurerm_storage_account")[accountId];
-      expect(account).toMatchObject({ immutability_policy: { period_since_creation_in_days: days }, blob_properties: { versioning_enabled: true } });
+      expect(account).toMatchObject({ blob_properties: { versioning_enabled: false, delete_retention_policy: { days: 30 } } });
+      expect(account.immutability_policy).toBeUndefined();
     }
   });
 
-  test("nobody holds key deletion: the deletion role is defined and unassigned, and key administrators cannot delete", () => {
+  test("nobody holds key retirement: the role that deletes and updates keys is defined and unassigned, and key administrators can do neither", () => {
     const roles = resourcesById(primary, "azurerm_role_definition");
-    const [deletionId] = Object.entries(roles).find(([, r]) => r.name === "nl-embassy-nl-primary-delete-keys") ?? [];
-    expect(deletionId).toBeDefined();
-    expect(resources(primary, "azurerm_role_assignment").filter((a) => String(a.role_definition_id).includes(`.${deletionId}.`))).toEqual([]);
+    const [retirementId, retirement] = Object.entries(roles).find(([, r]) => r.name === "nl-embassy-nl-primary-retire-keys") ?? [];
+    expect(retirementId).toBeDefined();
+    expect((retirement?.permissions as { data_actions: string[] }[])[0].data_actions).toEqual(
+      expect.arrayContaining(["Microsoft.KeyVault/vaults/keys/delete", "Microsoft.KeyVault/vaults/keys/update/action"]),
+    );
+    expect(resources(primary, "azurerm_role_assignment").filter((a) => String(a.role_definition_id).includes(`.${retirementId}.`))).toEqual([]);
     const admin = Object.values(roles).find((r) => r.name === "nl-embassy-nl-primary-administer-keys");
-    expect((admin?.permissions as { data_actions: string[] }[])[0].data_actions.filter((a) => /\/(delete|purge)/.test(a))).toEqual([]);
+    expect((admin?.permissions as { data_actions: string[] }[])[0].data_actions.filter((a) => /\/(delete|purge|update)/.test(a))).toEqual([]);
   });
 
   test("each store's WORM retention is its registry's retentionDays, locked", () => {

@@ -94,7 +94,8 @@ describe("EncryptedStore (azure)", () => {
     const [sleepId, sleep] = Object.entries(resourcesById(synth, "time_sleep"))[0] ?? [];
     expect(Object.keys(resourcesById(synth, "time_sleep"))).toHaveLength(1);
     expect(sleep).toEqual({
-      create_duration: "120s",
+      // Five minutes by default: Key Vault role assignments take up to 10 minutes to apply (rbac-guide).
+      create_duration: "300s",
       triggers: { role_assignment_id: `\${azurerm_role_assignment.${grantId}.id}` },
       depends_on: [`azurerm_role_assignment.${grantId}`],
     });
@@ -102,8 +103,9 @@ describe("EncryptedStore (azure)", () => {
     expect(account?.depends_on).toEqual([`time_sleep.${sleepId}`]);
   });
 
-  test("a longer propagation wait on request", () => {
-    expect(only(store({ keyGrantPropagationSeconds: 300 }), "time_sleep").create_duration).toBe("300s");
+  test("a longer propagation wait on request, up to 15 minutes", () => {
+    expect(only(store({ keyGrantPropagationSeconds: 600 }), "time_sleep").create_duration).toBe("600s");
+    expect(only(store({ keyGrantPropagationSeconds: 900 }), "time_sleep").create_duration).toBe("900s");
   });
 
   test("version-level immutability is enabled on the account with the registry's retention", () => {

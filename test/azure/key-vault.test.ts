@@ -1,11 +1,35 @@
-import { KEY_ADMIN_PERMISSIONS, KEY_DELETION_PERMISSIONS } from "../../lib/azure/perms";
-import { ADMIN_A, ADMIN_B, ADMIN_C, OUTSIDER, type Synth, only, resources, resourcesById, siteParts, synthScope } from "./fixtures";
+import { CustodyKeyVault } from "../../lib/azure/key-vault";
+import { LogStore } from "../../lib/azure/log-store";
+import { Network } from "../../lib/azure/network";
+import { KEY_ADMIN_PERMISSIONS, KEY_RETIREMENT_PERMISSIONS } from "../../lib/azure/perms";
+import { ADMIN_A, ADMIN_B, ADMIN_C, CUSTODY, OUTSIDER, type Synth, only, resources, resourcesById, siteParts, synthScope } from "./fixtures";
 
 function vault(keyAdministrators?: readonly string[]): Synth {
   return synthScope((scope) => {
     siteParts(scope, keyAdministrators);
   });
 }
+
+/** A vault whose key-retirement role is named through the given props. */
+function namedVault(names: { keyRetirementRoleName?: string }): Synth {
+  return synthScope((scope) => {
+    const common = { resourceGroupName: "rg-test", location: "westeurope" };
+    const logStore = new LogStore(scope, "Logs", { ...common, workspaceName: "test-logs", flowLogAccountName: "testlogs" });
+    const network = new Network(scope, "Network", { ...common, namePrefix: "test", cidr: "10.10.0.0/16", logStore });
+    new CustodyKeyVault(scope, "KeyVault", {
+      ...common,
+      custody: CUSTODY,
+      resourceGroupId: "/subscriptions/22222222-2222-4222-8222-222222222222/resourceGroups/rg-test",
+      vaultName: "test-kv",
+      keyAdminRoleName: "test-administer-keys",
+      network,
+      logStore,
+      ...names,
+    });
+  });
+}
+
+const KEYS = "Microsoft.KeyVault/vaults/keys";
 
 describe("CustodyKeyVault (azure)", () => {
   const synth = vault();
@@ -65,14 +89,33 @@ describe("CustodyKeyVault (azure)", () => {
     expect(granted).toEqual(expect.arrayContaining(["Microsoft.KeyVault/vaults/keys/rotate/action", "Microsoft.KeyVault/vaults/keys/recover/action"]));
   });
 
-  test("deleting a key is a separate role, assigned to nobody, that can neither purge nor use keys", () => {
-    const [id, role] = Object.entries(resourcesById(synth, "azurerm_role_definition")).find(([, r]) => r.name === "test-administer-keys-delete") ?? [];
+  test("key administrators rotate, set rotation policies, create versions and recover, but cannot update a key's attributes (which could disable it)", () => {
+    const role = resources(synth, "azurerm_role_definition").find((r) => r.name === "test-administer-keys");
+    expect((role?.permissions as { data_actions: string[] }[])[0].data_actions).toEqual([
+      `${KEYS}/read`,
+      `${KEYS}/create/action`,
+      `${KEYS}/rotate/action`,
+      `${KEYS}/recover/action`,
+      "Microsoft.KeyVault/vaults/keyrotationpolicies/read",
+      "Microsoft.KeyVault/vaults/keyrotationpolicies/write",
+    ]);
+    expect(role?.description).toMatch(/no attribute update/);
+  });
+
+  test("retiring a key (delete, update attributes) is a separate role, assigned to nobody, that can neither purge nor use keys", () => {
+    const [id, role] = Object.entries(resourcesById(synth, "azurerm_role_definition")).find(([, r]) => r.name === "test-administer-keys-retire") ?? [];
+    expect(id).toMatch(/^KeyVault_KeyDeletionRole_\w+$/);
     expect(role).toMatchObject({
       assignable_scopes: ["/subscriptions/22222222-2222-4222-8222-222222222222/resourceGroups/rg-test"],
-      permissions: [{ actions: ["Microsoft.KeyVault/vaults/read"], data_actions: ["Microsoft.KeyVault/vaults/keys/read", "Microsoft.KeyVault/vaults/keys/delete"] }],
+      permissions: [{ actions: ["Microsoft.KeyVault/vaults/read"], data_actions: [`${KEYS}/read`, `${KEYS}/delete`, `${KEYS}/update/action`] }],
     });
-    expect(KEY_DELETION_PERMISSIONS.dataActions.some((a) => a.includes("purge") || a.includes("*"))).toBe(false);
+    expect(KEY_RETIREMENT_PERMISSIONS.dataActions.some((a) => a.includes("purge") || a.includes("*"))).toBe(false);
     expect(resources(synth, "azurerm_role_assignment").filter((a) => String(a.role_definition_id).includes(`azurerm_role_definition.${id}.`))).toEqual([]);
+  });
+
+  test("the retirement role takes its name from keyRetirementRoleName", () => {
+    const names = (s: Synth) => resources(s, "azurerm_role_definition").map((r) => r.name).sort();
+    expect(names(namedVault({ keyRetirementRoleName: "kv-retire-keys" }))).toEqual(["kv-retire-keys", "test-administer-keys"]);
   });
 
   test("every custody administrator is a key administrator on this vault only", () => {

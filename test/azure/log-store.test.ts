@@ -1,5 +1,8 @@
+import { TerraformStack, Testing } from "cdktf";
 import { LogStore } from "../../lib/azure/log-store";
-import { type Synth, only, resources, synthScope } from "./fixtures";
+import { Network } from "../../lib/azure/network";
+import { EmbassyPack } from "../../lib/policy/embassy-pack";
+import { type Synth, CUSTODY, only, resources, synthScope } from "./fixtures";
 
 function logStore(extra: { retentionDays?: number; flowLogRetentionDays?: number } = {}): Synth {
   return synthScope((scope) => {
@@ -41,16 +44,37 @@ describe("LogStore (azure)", () => {
     });
   });
 
-  test("versions are kept, but deleted data lingers only 30 days after the retention", () => {
-    expect(account.blob_properties).toMatchObject({
-      versioning_enabled: true,
+  test("no versioning: Network Watcher's minute-by-minute rewrites leave soft-deleted snapshots for 30 days, not a version each", () => {
+    expect(account.blob_properties).toEqual({
+      versioning_enabled: false,
+      change_feed_enabled: false,
       delete_retention_policy: { days: 30, permanent_delete_enabled: false },
       container_delete_retention_policy: { days: 30 },
     });
   });
 
-  test("tamper-evident: every version of every flow-log blob is immutable for the flow-log retention (version-level WORM)", () => {
-    expect(account.immutability_policy).toEqual({ state: "Unlocked", period_since_creation_in_days: 365, allow_protected_append_writes: false });
+  test("no WORM: the account has no immutability policy, and nothing creates a container policy", () => {
+    expect(account.immutability_policy).toBeUndefined();
+    expect(resources(synth, "azurerm_storage_container_immutability_policy")).toEqual([]);
+    expect(resources(synth, "azurerm_storage_container")).toEqual([]);
+  });
+
+  test("the policy pack's versioning rule (EMB-S03) is suppressed on the flow-log account, with its reason for the review, and nothing else fails", () => {
+    const stack = new TerraformStack(Testing.app(), "site");
+    const common = { resourceGroupName: "rg-test", location: "westeurope" };
+    const logStore = new LogStore(stack, "Logs", { ...common, workspaceName: "test-logs", flowLogAccountName: "testlogs" });
+    new Network(stack, "Network", { ...common, namePrefix: "test", cidr: "10.10.0.0/16", logStore });
+    const findings = new EmbassyPack({ custody: { azureAdministrators: [...CUSTODY.administrators] } }).check(stack);
+    const versioning = findings.filter((f) => f.ruleId === "EMB-S03");
+    expect(versioning).toEqual([
+      expect.objectContaining({
+        path: "site/Logs/FlowLogs/Resource",
+        resourceType: "azurerm_storage_account",
+        suppressed: true,
+        suppression: { path: "site/Logs/FlowLogs", reason: expect.stringMatching(/^flow-log account: Network Watcher overwrites each hourly blob every minute, /) },
+      }),
+    ]);
+    expect(findings.filter((f) => !f.suppressed && f.level === "error")).toEqual([]);
   });
 
   test("bounded: blobs, versions and snapshots are deleted when the 365-day flow-log retention ends", () => {
@@ -71,9 +95,8 @@ describe("LogStore (azure)", () => {
     });
   });
 
-  test("a shorter flow-log retention shortens the WORM period and the lifecycle alike", () => {
+  test("a shorter flow-log retention shortens the lifecycle of blobs, snapshots and versions alike", () => {
     const s = logStore({ flowLogRetentionDays: 90 });
-    expect(only(s, "azurerm_storage_account").immutability_policy).toMatchObject({ period_since_creation_in_days: 90 });
     expect(only(s, "azurerm_storage_management_policy").rule).toEqual([
       expect.objectContaining({
         actions: {
@@ -93,9 +116,9 @@ describe("LogStore (azure)", () => {
     expect(() => logStore({ retentionDays: days })).toThrow(new RegExp(`^retentionDays must be from 365 to 730, got ${days} for log store 'test-logs'$`));
   });
 
-  test.each([30, 366, 400])("fails when flowLogRetentionDays is %i (Network Watcher keeps flow logs 1-365 days)", (days) => {
+  test.each([30, 366, 400])("fails when flowLogRetentionDays is %i", (days) => {
     expect(() => logStore({ flowLogRetentionDays: days })).toThrow(
-      new RegExp(`^flowLogRetentionDays must be a whole number from 90 to 365 \\(Network Watcher keeps flow logs at most a year\\), got ${days} for log store 'test-logs'$`),
+      new RegExp(`^flowLogRetentionDays must be a whole number from 90 to 365 \\(a quarter to a year\\), got ${days} for log store 'test-logs'$`),
     );
   });
 });

@@ -85,7 +85,7 @@ describe("Network (azure)", () => {
     expect(only(synth, "azurerm_virtual_network").depends_on).toEqual([`azurerm_network_watcher.${watcherId}`]);
   });
 
-  test("a version 2 VNet flow log on that watcher, kept 365 days (Network Watcher's maximum) in the log store", () => {
+  test("a version 2 VNet flow log on that watcher, into the log store, with its own retention off (it would replace the store's lifecycle policy)", () => {
     const [watcherId] = Object.keys(resourcesById(synth, "azurerm_network_watcher"));
     const log = only(synth, "azurerm_network_watcher_flow_log");
     expect(log).toMatchObject({
@@ -95,14 +95,18 @@ describe("Network (azure)", () => {
       resource_group_name: `\${azurerm_network_watcher.${watcherId}.resource_group_name}`,
       target_resource_id: expect.stringMatching(/^\$\{azurerm_virtual_network\.Network_\w+\.id\}$/),
       storage_account_id: expect.stringMatching(/^\$\{azurerm_storage_account\.Logs_FlowLogs_\w+\.id\}$/),
-      retention_policy: { enabled: true, days: 365 },
+      retention_policy: { enabled: false, days: 0 },
     });
-    expect((log.retention_policy as { days: number }).days).toBeLessThanOrEqual(365);
   });
 
-  test("the log store's lifecycle policy is applied after the flow log, which would otherwise replace it", () => {
+  test("the log store's lifecycle policy alone deletes flow logs, 365 days after their last write, and is applied after the flow log", () => {
     const [logId] = Object.keys(resourcesById(synth, "azurerm_network_watcher_flow_log"));
-    expect(only(synth, "azurerm_storage_management_policy").depends_on).toEqual([`azurerm_network_watcher_flow_log.${logId}`]);
+    const lifecycle = only(synth, "azurerm_storage_management_policy");
+    expect(lifecycle).toMatchObject({
+      storage_account_id: only(synth, "azurerm_network_watcher_flow_log").storage_account_id,
+      rule: [{ enabled: true, actions: { base_blob: { delete_after_days_since_modification_greater_than: 365 } } }],
+    });
+    expect(lifecycle.depends_on).toEqual([`azurerm_network_watcher_flow_log.${logId}`]);
   });
 
   test("both NSGs send all their logs to the log store's workspace", () => {
@@ -111,7 +115,7 @@ describe("Network (azure)", () => {
     diag.forEach((d) => expect(d).toMatchObject({ enabled_log: [{ category_group: "allLogs" }], log_analytics_workspace_id: expect.stringContaining("azurerm_log_analytics_workspace") }));
   });
 
-  test("an existing Network Watcher is referenced, not created, and the log store's shorter retention is used", () => {
+  test("an existing Network Watcher is referenced, not created, and the log store's shorter retention is its lifecycle's", () => {
     const s = network({ networkWatcher: { name: "nw-central", resourceGroupName: "rg-network" }, flowLogRetentionDays: 90 });
     expect(resources(s, "azurerm_network_watcher")).toEqual([]);
     expect(s.data?.azurerm_network_watcher).toBeUndefined();
@@ -119,7 +123,10 @@ describe("Network (azure)", () => {
     expect(only(s, "azurerm_network_watcher_flow_log")).toMatchObject({
       network_watcher_name: "nw-central",
       resource_group_name: "rg-network",
-      retention_policy: { enabled: true, days: 90 },
+      retention_policy: { enabled: false, days: 0 },
     });
+    expect(only(s, "azurerm_storage_management_policy").rule).toEqual([
+      expect.objectContaining({ actions: expect.objectContaining({ base_blob: { delete_after_days_since_modification_greater_than: 90 } }) }),
+    ]);
   });
 });

@@ -127,6 +127,8 @@ export function dutchDoc(): Record<string, any> {
         cloud: "onprem",
         location: { city: "Groningen", country: "NL", latitude: 53.22, longitude: 6.57 },
         cidr: "10.40.0.0/16",
+        // Azure stores are reachable only through private endpoints: over this VPN.
+        vpn: { publicIp: "203.0.113.40", bgpAsn: 65040 },
         identity: {
           aws: { trustAnchorCertificate: "certs/state-ca.pem" },
           azure: { issuer: "https://sts.example.nl", subject: "embassy-push" },

@@ -99,7 +99,17 @@ describe("on-premises sites", () => {
       ["es-embassy", "state-copy-job", true, 15],
     ]);
     expect(t.alerts).toEqual({ emails: [] });
-    expect(t.warnings).toEqual([]);
+    expect(t.warnings).toEqual([
+      "on-premises site 'odc-noord': vpn.publicIp 203.0.113.40 is a documentation address (RFC 5737); replace it with the public address of the datacenter's VPN device before deploying",
+    ]);
+  });
+
+  test("fails when a datacenter sends to Azure without a VPN: private endpoints are the only way in", () => {
+    const doc = dutchDoc();
+    delete doc.sites[0].vpn;
+    expect(problemsOf(doc)).toEqual([
+      "sites[0].vpn: on-premises site 'odc-noord' sends to azure site 'nl-azure' but has no vpn; Azure stores are reachable only through their private endpoints, so give vpn { publicIp, bgpAsn } of the datacenter's VPN device",
+    ]);
   });
 
   test("the loader reads the trust anchor relative to the topology file, wherever the command runs", () => {

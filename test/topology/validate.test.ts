@@ -36,6 +36,22 @@ describe("topology validation", () => {
     ]);
   });
 
+  test("AWS key retirers are administrators without data access", () => {
+    const doc = awsDoc();
+    const restore = "arn:aws:iam::111111111111:role/registry-restore";
+    const retire = "arn:aws:iam::111111111111:role/key-retire";
+    doc.custody.aws.administrators.push(restore, retire);
+    doc.custody.aws.readers = [restore];
+    doc.custody.aws.writers = [restore];
+    doc.custody.aws.keyRetirers = [retire];
+    expect(topologyOf(doc).custody.aws?.keyRetirers).toEqual([retire]);
+    doc.custody.aws.keyRetirers = [restore, "arn:aws:iam::111111111111:role/not-an-admin"];
+    expect(problemsOf(doc)).toEqual([
+      "custody.aws.keyRetirers[0]: 'arn:aws:iam::111111111111:role/registry-restore' is also a reader or writer; whoever can retire keys must not hold data access (separation of duties)",
+      "custody.aws.keyRetirers[1]: 'arn:aws:iam::111111111111:role/not-an-admin' is not in custody.aws.administrators; only the owning state's administrators are ever granted anything",
+    ]);
+  });
+
   test("fails when a domestic site lies outside the home country", () => {
     const doc = awsDoc();
     doc.sites.push({ id: "es-backup", role: "domestic", cloud: "aws", region: "eu-west-3", cidr: "10.20.0.0/16" });

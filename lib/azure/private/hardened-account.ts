@@ -22,6 +22,12 @@ export interface HardenedAccountProps {
   /** Whether the blob change feed is on (object replication sources need it). */
   readonly changeFeed: boolean;
   /**
+   * Whether blob versioning is on. Registry stores need it (version-level WORM and object
+   * replication both require it); the flow-log account does not have it (see LogStore: Network
+   * Watcher rewrites each hourly blob every minute, and each rewrite would leave a version).
+   */
+  readonly versioned: boolean;
+  /**
    * How the account is reached. `private-endpoint-only`: public network access off, only private
    * endpoints. `trusted-services-only`: the public endpoint is on but its firewall denies every
    * network and admits only trusted Azure services (Network Watcher writing flow logs cannot use a
@@ -35,8 +41,8 @@ export interface HardenedAccountProps {
  * The parts every storage account of this library shares: StorageV2, TLS 1.2, HTTPS only, a
  * firewall that denies every network (and, for stores, no public network access at all), no
  * shared keys (Entra ID only), no public containers, no cross-tenant
- * replication, infrastructure (double) encryption, blob versioning, blob and container soft
- * delete without permanent delete, diagnostic logs of the blob service, a CanNotDelete
+ * replication, infrastructure (double) encryption, blob versioning where asked (`versioned`),
+ * blob and container soft delete without permanent delete, diagnostic logs of the blob service, a CanNotDelete
  * management lock and `prevent_destroy`. Internal: used by EncryptedStore and LogStore.
  */
 export class HardenedAccount extends Construct {
@@ -78,7 +84,7 @@ export class HardenedAccount extends Construct {
       sftpEnabled: false,
       localUserEnabled: false,
       blobProperties: {
-        versioningEnabled: true,
+        versioningEnabled: props.versioned,
         changeFeedEnabled: props.changeFeed,
         deleteRetentionPolicy: { days: props.softDeleteDays, permanentDeleteEnabled: false },
         containerDeleteRetentionPolicy: { days: props.softDeleteDays },

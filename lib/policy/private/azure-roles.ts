@@ -1,4 +1,5 @@
 import { DATA_READ_ACTIONS } from "../../azure/perms";
+import { isLogAccount } from "./classify";
 import { actionMatches } from "./iam";
 import { asString, blocks, strings } from "./json";
 import type { ResourceView, StackView } from "./resource-view";
@@ -50,8 +51,33 @@ function dutiesOfDefinition(definition: ResourceView): RoleDuties {
   };
 }
 
-/** The duties of the role an `azurerm_role_assignment` grants, when known at synth. */
+/**
+ * Whether an assignment's scope holds logs, never registry data: a storage account that receives
+ * flow logs or diagnostic logs (see isLogAccount; such an account is exempt from the data-store
+ * rules too), or a container of one. Reading there reads no registry copy: an auditor who also
+ * administers keys may read the site's flow logs.
+ */
+function scopeHoldsOnlyLogs(assignment: ResourceView, stack: StackView): boolean {
+  const [target] = stack.referencedBy(assignment.attributes.scope);
+  if (target?.type === "azurerm_storage_account") return isLogAccount(target, stack);
+  if (target?.type === "azurerm_storage_container") {
+    const account = stack.referencedBy(target.attributes.storage_account_id).find((r) => r.type === "azurerm_storage_account");
+    return account !== undefined && isLogAccount(account, stack);
+  }
+  return false;
+}
+
+/**
+ * The duties of the role an `azurerm_role_assignment` grants, when known at synth, at its scope: a
+ * data role on a log account reads no registry data.
+ */
 export function dutiesOf(assignment: ResourceView, stack: StackView): RoleDuties | undefined {
+  const duties = dutiesOfRole(assignment, stack);
+  return duties?.readsData && scopeHoldsOnlyLogs(assignment, stack) ? { ...duties, label: `${duties.label} on a log account`, readsData: false } : duties;
+}
+
+/** The duties of the role an `azurerm_role_assignment` grants, wherever it is assigned. */
+function dutiesOfRole(assignment: ResourceView, stack: StackView): RoleDuties | undefined {
   const name = asString(assignment.attributes.role_definition_name);
   if (name) {
     const builtIn = BUILT_IN.find((b) => b.name.toLowerCase() === name.toLowerCase());

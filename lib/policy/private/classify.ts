@@ -1,5 +1,5 @@
 import { parsePolicy } from "./iam";
-import { blocks, field } from "./json";
+import { asString, blocks, field, isObject, type JsonObject } from "./json";
 import type { ResourceView, StackView } from "./resource-view";
 
 /** AWS services that deliver logs into a bucket, as they appear in its bucket policy. */
@@ -47,4 +47,41 @@ export function bucketParts(stack: StackView, type: string, bucket: ResourceView
 export function preventsDestroy(resource: ResourceView): boolean {
   const value = field(resource.attributes.lifecycle, "prevent_destroy");
   return value === true || value === "true";
+}
+
+/**
+ * The azapi type of a Key Vault key in a vault, any API version: `Microsoft.KeyVault/vaults/keys@2024-11-01`.
+ * Matched case-insensitively, as azapi itself treats a type whose case differs as the same type
+ * (Azure/terraform-provider-azapi CHANGELOG.md v1.15.0, bug fix for "inconsistent results when the
+ * case of the `resource_id` and `type` fields are different"): `microsoft.keyvault/vaults/keys@...`
+ * is still a key. (A managed HSM's keys, `Microsoft.KeyVault/managedHSMs/keys`, are another type.)
+ */
+const AZAPI_VAULT_KEY_TYPE = /^Microsoft\.KeyVault\/vaults\/keys@/i;
+
+/**
+ * Whether a resource is a Key Vault key created through Azure Resource Manager: an
+ * `azapi_resource` whose literal `type` is `Microsoft.KeyVault/vaults/keys@<api version>`
+ * (lib/azure/custody-key.ts builds custody keys so). Any other azapi resource, or one whose type
+ * is only known at apply, is not.
+ */
+export function isAzapiVaultKey(resource: ResourceView): boolean {
+  return resource.type === "azapi_resource" && AZAPI_VAULT_KEY_TYPE.test(asString(resource.attributes.type) ?? "");
+}
+
+/**
+ * An azapi resource's ARM request body as an object: `body` itself (azapi 2.x takes an HCL
+ * object: Azure/terraform-provider-azapi docs/guides/2.0-upgrade-guide.md, "Dynamic Properties
+ * Support"), or the JSON text azapi 1.x took (`jsonencode(...)` written out as a literal string);
+ * undefined when the body is absent or only known at apply (an expression).
+ */
+export function azapiBody(resource: ResourceView): JsonObject | undefined {
+  const body = resource.attributes.body;
+  if (isObject(body)) return body;
+  if (typeof body !== "string" || body.includes("${")) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    return isObject(parsed as JsonObject) ? (parsed as JsonObject) : undefined;
+  } catch {
+    return undefined;
+  }
 }

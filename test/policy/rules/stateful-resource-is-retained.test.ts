@@ -3,9 +3,20 @@ import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { KeyVault } from "@cdktf/provider-azurerm/lib/key-vault";
 import { KeyVaultKey } from "@cdktf/provider-azurerm/lib/key-vault-key";
 import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
-import { awsSite, checkRule } from "../helpers";
+import { AzapiResource } from "../../../lib/azure/azapi/resource";
+import { CustodyKey } from "../../../lib/azure/custody-key";
+import type { ICustodyKeyVault } from "../../../lib/azure/key-vault";
+import { AZURE_ADMIN, awsSite, checkRule } from "../helpers";
 
 const RULE = "EMB-S07";
+
+/** A custody vault as CustodyKey sees it (the key needs only its ARM id). */
+const VAULT: ICustodyKeyVault = {
+  vaultId: "/subscriptions/22222222-2222-4222-8222-222222222222/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/v",
+  vaultUri: "https://v.vault.azure.net/",
+  keyAdministrators: [AZURE_ADMIN],
+  keyAdministration: [],
+};
 
 describe("EMB-S07 StatefulResourceIsRetained", () => {
   test("the store's bucket and key and the log bucket are retained", () => {
@@ -20,6 +31,14 @@ describe("EMB-S07 StatefulResourceIsRetained", () => {
       new KeyVaultKey(s, "Key", { name: "k", keyVaultId: v.id, keyType: "RSA-HSM", keySize: 3072, keyOpts: ["wrapKey"], ...protect });
     });
     expect(result.summary).toMatchObject({ checked: 3, compliant: 3 });
+  });
+
+  test("an Azure CustodyKey (an azapi Key Vault key) is retained; azapi resources of other types are not applicable", () => {
+    const result = checkRule(RULE, (s) => {
+      new CustodyKey(s, "Key", { vault: VAULT, keyName: "brp" });
+      new AzapiResource(s, "Group", { type: "Microsoft.Resources/resourceGroups@2024-03-01", name: "rg", parentId: "/subscriptions/x", location: "westeurope" });
+    });
+    expect(result.summary).toMatchObject({ checked: 1, compliant: 1 });
   });
 
   test("fails on a bucket that can be destroyed, with everything in it", () => {
@@ -38,5 +57,20 @@ describe("EMB-S07 StatefulResourceIsRetained", () => {
       ["site/Key", "aws_kms_key"],
       ["site/VaultKey", "azurerm_key_vault_key"],
     ]);
+  });
+
+  test("fails when an azapi Key Vault key (type in any case) can be destroyed", () => {
+    const result = checkRule(RULE, (s) =>
+      new AzapiResource(s, "VaultKey", { type: "microsoft.keyvault/vaults/Keys@2023-07-01", name: "k", parentId: VAULT.vaultId, body: { properties: { kty: "RSA-HSM", keySize: 3072 } } }),
+    );
+    expect(result.findings.map((f) => f.message)).toEqual([
+      "[EMB-S07] site/VaultKey (azapi_resource): lifecycle.prevent_destroy is not true. Fix: set lifecycle { prevent_destroy = true } (and never force_destroy) on every resource holding data or keys, including Key Vault keys created as azapi_resource",
+    ]);
+  });
+
+  test("fails when the library's CustodyKey loses prevent_destroy through an override", () => {
+    const result = checkRule(RULE, (s) => new CustodyKey(s, "Key", { vault: VAULT, keyName: "brp" }).resource.addOverride("lifecycle.prevent_destroy", false));
+    expect(result.findings.map((f) => [f.path, f.resourceType])).toEqual([["site/Key/Resource", "azapi_resource"]]);
+    expect(result.problems).toEqual(["lifecycle.prevent_destroy is not true"]);
   });
 });
