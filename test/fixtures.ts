@@ -72,3 +72,34 @@ export const PROJECT_ROOT = ((): string => {
   }
   return dir;
 })();
+
+/**
+ * An Azure-only embassy (the Dutch example before datacenters were sites): an Azure West Europe
+ * primary object-replicating to Azure Spain Central, with a named reader.
+ */
+export function azureOnlyDoc(): Record<string, any> {
+  return {
+    version: 1,
+    name: "nl-embassy",
+    home: "NL",
+    custody: {
+      azure: {
+        tenantId: "8f6a2c1e-4b7d-4e2a-9c3f-1a2b3c4d5e6f",
+        subscriptionId: "2d9e7f10-5a6b-4c8d-9e0f-112233445566",
+        administrators: ["5b1e9c2a-7d3f-4a6b-8c9d-0e1f2a3b4c5d", "c3d4e5f6-0718-4293-a4b5-c6d7e8f90a1b"],
+        readers: ["c3d4e5f6-0718-4293-a4b5-c6d7e8f90a1b"],
+      },
+    },
+    rules: { minForeignDistanceKm: 1000, minRetentionDays: 30, requireForeignCopy: true },
+    sites: [
+      { id: "nl-primary", role: "domestic", primary: true, cloud: "azure", region: "westeurope", cidr: "10.10.0.0/16" },
+      { id: "es-embassy", role: "foreign", cloud: "azure", region: "spaincentral", cidr: "10.30.0.0/16" },
+    ],
+    registries: [
+      { id: "brp", title: "Basisregistratie Personen", rpoMinutes: 1440, retentionDays: 3650 },
+      { id: "brk", title: "Basisregistratie Kadaster", rpoMinutes: 1440, retentionDays: 3650 },
+      { id: "hr", title: "Handelsregister", rpoMinutes: 1440, retentionDays: 365 },
+    ],
+    links: [{ from: "nl-primary", to: "es-embassy" }],
+  };
+}

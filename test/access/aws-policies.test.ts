@@ -9,7 +9,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { TerraformStack } from "cdktf";
 import { type Block, collectAwsPolicies, fakeKeyId, type SynthesizedApp, type SynthesizedStack, synthesizeApp } from "./aws-policies";
-import { AwsAccess, externalCaller, kmsViaS3Context, s3RequestContext } from "./aws-requests";
+import { AwsAccess, externalCaller, kmsViaS3Context, s3RequestContext, serviceContext } from "./aws-requests";
 
 const ACCOUNT = "123456789012";
 const policy = (...Statement: Block[]) => JSON.stringify({ Version: "2012-10-17", Statement });
@@ -64,6 +64,48 @@ function stack(resource: Record<string, Record<string, Block>>, more: Partial<Sy
 }
 
 const collect = (app: SynthesizedApp) => collectAwsPolicies(app, { accountId: ACCOUNT });
+
+/**
+ * A hand-written stack shaped like a datacenter's ingest at a site: a trust anchor, a role that
+ * trusts IAM Roles Anywhere for it, a profile handing out the role, the VPC's S3 gateway and KMS
+ * interface endpoints, the datacenter's S3 interface endpoint (plus `moreEndpoints`), and outputs
+ * naming them as the site stack's outputs do.
+ */
+function ingestStack(moreEndpoints: Record<string, Block> = {}): SynthesizedStack {
+  return stack(
+    {
+      aws_rolesanywhere_trust_anchor: {
+        Anchor: { name: "dc-ingest", enabled: true, source: { source_type: "CERTIFICATE_BUNDLE", source_data: { x509_certificate_data: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n" } } },
+      },
+      aws_iam_role: {
+        Ingest: {
+          name: "dc-ingest",
+          assume_role_policy: policy({
+            Sid: "RolesAnywhere",
+            Effect: "Allow",
+            Principal: { Service: "rolesanywhere.amazonaws.com" },
+            Action: ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
+            Condition: { ArnEquals: { "aws:SourceArn": ["${aws_rolesanywhere_trust_anchor.Anchor.arn}"] } },
+          }),
+        },
+      },
+      aws_rolesanywhere_profile: { Profile: { name: "dc-ingest", enabled: true, role_arns: ["${aws_iam_role.Ingest.arn}"], duration_seconds: 3600 } },
+      aws_vpc_endpoint: {
+        Gateway: { vpc_id: "v", service_name: "com.amazonaws.eu-south-2.s3", vpc_endpoint_type: "Gateway" },
+        Kms: { vpc_id: "v", service_name: "com.amazonaws.eu-south-2.kms", vpc_endpoint_type: "Interface" },
+        Datacenter: { vpc_id: "v", service_name: "com.amazonaws.eu-south-2.s3", vpc_endpoint_type: "Interface", private_dns_enabled: false },
+        ...moreEndpoints,
+      },
+    },
+    {
+      output: {
+        "trust-anchor-arn": { value: "${aws_rolesanywhere_trust_anchor.Anchor.arn}" },
+        "profile-arn": { value: "${aws_rolesanywhere_profile.Profile.arn}" },
+        "dc-s3-endpoint-dns-name": { value: '${trimprefix(aws_vpc_endpoint.Datacenter.dns_entry[0].dns_name, "*.")}' },
+      },
+    },
+  );
+}
 
 describe("collectAwsPolicies", () => {
   const app = twoStackApp();
@@ -142,6 +184,46 @@ describe("collectAwsPolicies", () => {
     expect(model2.bucket("far-away").policy!.Statement).toEqual([{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "${literal}" }]);
   });
 
+  describe("IAM Roles Anywhere and VPC endpoints", () => {
+    const anchorArn = `arn:aws:rolesanywhere:eu-south-2:${ACCOUNT}:trust-anchor/${fakeKeyId("s", "Anchor")}`;
+    const ingest = collect({ s: ingestStack() });
+
+    test("a trust anchor's and a profile's ARNs are stand-ins like a key's; the CA certificate, the profile's roles and the role's trust policy are collected, references resolved", () => {
+      expect(ingest.trustAnchors).toEqual([
+        { stack: "s", address: "aws_rolesanywhere_trust_anchor.Anchor", name: "dc-ingest", arn: anchorArn, region: "eu-south-2", enabled: true, sourceType: "CERTIFICATE_BUNDLE", certificatePem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n" },
+      ]);
+      const profileArn = `arn:aws:rolesanywhere:eu-south-2:${ACCOUNT}:profile/${fakeKeyId("s", "Profile")}`;
+      expect(ingest.profiles).toEqual([
+        { stack: "s", address: "aws_rolesanywhere_profile.Profile", name: "dc-ingest", arn: profileArn, region: "eu-south-2", enabled: true, roleArns: [`arn:aws:iam::${ACCOUNT}:role/dc-ingest`], durationSeconds: 3600 },
+      ]);
+      expect(ingest.trustAnchor(ingest.output("s", "trust-anchor-arn"))).toBe(ingest.trustAnchors[0]);
+      expect(ingest.profile(ingest.output("s", "profile-arn"))).toBe(ingest.profiles[0]);
+      expect(ingest.role(`arn:aws:iam::${ACCOUNT}:role/dc-ingest`).trustPolicy.Statement).toEqual([expect.objectContaining({ Condition: { ArnEquals: { "aws:SourceArn": [anchorArn] } } })]);
+      expect(fakeKeyId("s", "Anchor")).not.toBe(fakeKeyId("s", "Profile"));
+      expect(() => ingest.trustAnchor(`arn:aws:rolesanywhere:eu-south-2:${ACCOUNT}:trust-anchor/ghost`)).toThrow(/^no trust anchor '.*ghost' in the synthesized stacks \(have: arn:aws:rolesanywhere:eu-south-2:123456789012:trust-anchor\/[0-9a-f-]+ \(s aws_rolesanywhere_trust_anchor\.Anchor\)\)$/);
+    });
+
+    test("an endpoint is chosen by type; without one, a service's only endpoint, or its gateway endpoint where it also has interface endpoints", () => {
+      expect(ingest.endpoint("s", "s3").address).toBe("aws_vpc_endpoint.Gateway");
+      expect(ingest.endpoint("s", "s3", "Gateway").address).toBe("aws_vpc_endpoint.Gateway");
+      expect(ingest.endpoint("s", "s3", "Interface").address).toBe("aws_vpc_endpoint.Datacenter");
+      expect(ingest.endpoint("s", "kms").address).toBe("aws_vpc_endpoint.Kms");
+      expect(ingest.endpoint("s", "s3", "Interface").id).toMatch(/^vpce-[0-9a-f]{17}$/);
+      expect(ingest.endpoint("s", "s3", "Interface").id).not.toBe(ingest.endpoint("s", "s3").id);
+      expect(() => ingest.endpoint("s", "kms", "Gateway")).toThrow(
+        "no Gateway 'kms' endpoint in stack 's' in the synthesized stacks (have: s/s3 Gateway (aws_vpc_endpoint.Gateway), s/kms Interface (aws_vpc_endpoint.Kms), s/s3 Interface (aws_vpc_endpoint.Datacenter))",
+      );
+      const two = collect({ s: ingestStack({ Second: { service_name: "com.amazonaws.eu-south-2.s3", vpc_endpoint_type: "Interface", vpc_id: "v" } }) });
+      expect(() => two.endpoint("s", "s3", "Interface")).toThrow(/^2 matches for Interface 's3' endpoint in stack 's': /);
+    });
+
+    test("the endpoint an output's expression names is found (what a client told that output reaches)", () => {
+      expect(ingest.endpointOfOutput("s", "dc-s3-endpoint-dns-name")).toBe(ingest.endpoint("s", "s3", "Interface"));
+      expect(() => ingest.endpointOfOutput("s", "trust-anchor-arn")).toThrow(/^output 'trust-anchor-arn' of stack 's' must name exactly one aws_vpc_endpoint, got 0 in/);
+      expect(() => ingest.endpointOfOutput("s", "nope")).toThrow(/stack 's' has no string output 'nope' \(have: /);
+    });
+  });
+
   describe("fails loudly", () => {
     const withPolicy = (resource: string) => ({
       aws_iam_role: { R: { name: "r", assume_role_policy: policy({ Effect: "Allow", Principal: { AWS: ACCOUNT }, Action: "sts:AssumeRole" }) } },
@@ -207,6 +289,12 @@ describe("collectAwsPolicies", () => {
       const bounded = withPolicy("*");
       bounded.aws_iam_role.R = { ...bounded.aws_iam_role.R, permissions_boundary: "arn:aws:iam::123456789012:policy/boundary" } as typeof bounded.aws_iam_role.R;
       expect(() => collect({ s: stack(bounded) })).toThrow(/^s: aws_iam_role\.R: has a permissions boundary, which the adapter does not model/);
+    });
+
+    test("on a Roles Anywhere profile that narrows its sessions (not modelled)", () => {
+      const narrowed = ingestStack();
+      (narrowed.resource!.aws_rolesanywhere_profile.Profile as Block).session_policy = policy({ Effect: "Allow", Action: "s3:PutObject", Resource: "*" });
+      expect(() => collect({ s: narrowed })).toThrow(/^s: aws_rolesanywhere_profile\.Profile: sets session_policy, which narrows every session the profile hands out; the adapter does not model it$/);
     });
 
     test("on a stack that deploys into another account than the custody account", () => {
@@ -275,11 +363,39 @@ describe("AwsAccess", () => {
     expect((await guarded.s3(writer, "s3:PutObject", "arn:aws:s3:::b/o", { sse: "AES256" })).decision).toBe("ExplicitlyDenied");
   });
 
+  test("decides who may assume a role by its trust policy: a service principal for the trust anchor it names, nobody else, not even an administrator of the account", async () => {
+    const model = collect({ s: ingestStack() });
+    const access = new AwsAccess(model);
+    const role = `arn:aws:iam::${ACCOUNT}:role/dc-ingest`;
+    const anchor = model.trustAnchors[0].arn;
+    const from = (sourceArn: string) => ({ "aws:SourceArn": sourceArn, "aws:SourceAccount": ACCOUNT });
+    for (const action of ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"]) {
+      expect((await access.decideAsService("rolesanywhere.amazonaws.com", action, role, "eu-south-2", from(anchor))).decision).toBe("Allowed");
+    }
+    expect((await access.decideAsService("rolesanywhere.amazonaws.com", "sts:AssumeRole", role, "eu-south-2", from(`${anchor}0`))).decision).toBe("ImplicitlyDenied");
+    expect((await access.decideAsService("rolesanywhere.amazonaws.com", "sts:AssumeRole", role, "eu-south-2")).decision).toBe("ImplicitlyDenied");
+    expect((await access.decideAsService("ec2.amazonaws.com", "sts:AssumeRole", role, "eu-south-2", from(anchor))).decision).toBe("ImplicitlyDenied");
+    const admin = externalCaller(`arn:aws:iam::${ACCOUNT}:role/admin`);
+    expect((await access.assumeRole(admin, role, "eu-south-2")).decision).toBe("ImplicitlyDenied");
+    // The same administrator may, once the trust policy names the account: the evaluator does allow when it should.
+    const open = ingestStack();
+    (open.resource!.aws_iam_role.Ingest as Block).assume_role_policy = policy({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "sts:AssumeRole" });
+    expect((await new AwsAccess(collect({ s: open })).assumeRole(admin, role, "eu-south-2")).decision).toBe("Allowed");
+    expect(serviceContext("rolesanywhere.amazonaws.com", "eu-south-2", from(anchor))).toEqual({
+      "aws:PrincipalIsAWSService": "true",
+      "aws:PrincipalServiceName": "rolesanywhere.amazonaws.com",
+      "aws:SecureTransport": "true",
+      "aws:RequestedRegion": "eu-south-2",
+      "aws:SourceArn": anchor,
+      "aws:SourceAccount": ACCOUNT,
+    });
+  });
+
   test("refuses what the evaluator cannot decide faithfully instead of guessing", async () => {
     const access = bucketWith({ Sid: "X", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "arn:aws:s3:::b/*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
     await expect(access.decide(writer, "s3:PutObject", "arn:aws:s3:::b/o", { "s3:x-amz-not-a-key": "1" })).rejects.toThrow(/ignored context keys s3:x-amz-not-a-key for s3:PutObject/);
     await expect(access.decide(writer, "s3:NotAnAction", "arn:aws:s3:::b/o", {})).rejects.toThrow(/the evaluator refused s3:NotAnAction on arn:aws:s3:::b\/o: .*invalid\.action/);
-    await expect(access.decide(writer, "sqs:SendMessage", "arn:aws:sqs:eu-south-2:123456789012:q", {})).rejects.toThrow(/decides s3 and kms actions only/);
+    await expect(access.decide(writer, "sqs:SendMessage", "arn:aws:sqs:eu-south-2:123456789012:q", {})).rejects.toThrow(/decides s3, kms and sts actions only/);
     const contextual = externalCaller(writer.arn, [
       { name: "ctx", document: { Statement: [{ Effect: "Allow", Action: "s3:PutObject", Resource: "*", Condition: { StringEquals: { "kms:EncryptionContext:aws:s3:arn": "x" } } }] } },
     ]);

@@ -1,19 +1,24 @@
 /**
  * The Azure access matrix, decided by the RBAC evaluator (lib/review/azure-access.ts) from what
- * synth really writes to cdktf.out, for the Dutch example and for a generated five-site topology.
+ * synth really writes to cdktf.out, for every example under stacks/ that has an Azure site, for
+ * the former Dutch example (an Azure primary replicating to a second Azure site by object
+ * replication) and for a generated five-site topology.
  * Expectations come from the topology alone (custody administrators, readers, writers, the
- * primary, the registries each site holds), never from the constructs or perms.ts. Every check
- * returns the problems it finds, so the last block can show that each one fails when the grant
- * it guards is changed in the synthesized JSON.
+ * primary, the registries each site holds, the datacenters that send to each site), never from
+ * the constructs or perms.ts. Who writes: the custody writers at an Azure primary; at a site a
+ * datacenter sends to, that datacenter's ingest identity (the user-assigned identity of the site's
+ * stack tagged `embassy:datacenter` with its id), on exactly the registries its links carry there.
+ * Every check returns the problems it finds, so the last blocks can show that each one fails when
+ * the grant it guards is changed in the synthesized JSON.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { AzureAccess, type AzureAction, type AzureResource } from "../../lib/review/azure-access";
+import { basename, join } from "node:path";
+import { AzureAccess, type AzureAction, type AzureResource, type AzureRoleAssignment } from "../../lib/review/azure-access";
 import { blocks, readCdktfOut, type SynthesizedStack } from "../../lib/review/terraform-json";
 import { registriesAt } from "../../lib/topology/holdings";
 import { loadTopologyFile } from "../../lib/topology/load";
-import type { Site, Topology } from "../../lib/topology/model";
+import type { OnPremSite, Site, Topology } from "../../lib/topology/model";
 import { run } from "../../stacks/main";
 import { ADMIN_A, ADMIN_B, ADMIN_C, CUSTODY, OUTSIDER } from "../azure/fixtures";
 import { PROJECT_ROOT } from "../fixtures";
@@ -44,6 +49,32 @@ const DESTROY_CONTROL: readonly AzureAction[] = [
   "Microsoft.Authorization/locks/delete",
   "Microsoft.Authorization/roleAssignments/write",
 ].map((action) => ({ action }));
+/**
+ * What a datacenter's copy job must not do anywhere, beyond DESTROY_BLOBS (which holds
+ * `immutableStorage/runAsSuperUser/action`, the action of "Set Immutability Policy" and "Delete
+ * Immutability Policy" on a blob version): read a registry, change the container (its `write` is the
+ * action of "Set Blob Legal Hold" and "Undelete Blob", learn.microsoft.com/rest/api/storageservices/
+ * authorize-with-azure-active-directory, "Permissions for calling data operations"), write or delete
+ * the container's immutability policy, or list the account keys.
+ */
+const INGEST_FORBIDDEN: readonly AzureAction[] = [
+  READ_BLOBS,
+  ...DESTROY_BLOBS,
+  ...[
+    "Microsoft.Storage/storageAccounts/blobServices/containers/write",
+    "Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies/write",
+    "Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies/delete",
+    "Microsoft.Storage/storageAccounts/listKeys/action",
+  ].map((action) => ({ action })),
+];
+/**
+ * The one audience a federated identity credential takes ("Currently, federated identity
+ * credentials support a single audience 'api://AzureADTokenExchange'", MicrosoftDocs/entra-docs
+ * docs/workload-id/workload-identity-federation-considerations.md).
+ */
+const TOKEN_EXCHANGE = "api://AzureADTokenExchange";
+/** The tag naming the datacenter a resource of a site serves. */
+const DATACENTER_TAG = "embassy:datacenter";
 /** Key Vault key data actions (articles/role-based-access-control/permissions/security.md). */
 const key = (op: string): AzureAction => ({ dataAction: `Microsoft.KeyVault/vaults/keys/${op}` });
 const WRAP = [key("wrap/action"), key("unwrap/action")];
@@ -52,6 +83,7 @@ const KEY_EXPORT_OR_PURGE = [key("purge/action"), key("backup/action"), key("rel
 const ADMINISTER_KEYS = [key("create/action"), key("rotate/action")];
 
 const opOf = (a: AzureAction) => ("dataAction" in a ? a.dataAction : a.action);
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const list = (ids: readonly string[]) => `[${[...ids].map((i) => i.toLowerCase()).sort().join(", ")}]`;
 const same = (a: readonly string[], b: readonly string[]) => list(a) === list(b);
 
@@ -103,6 +135,38 @@ function generatedTopology(): Record<string, unknown> {
       { from: "de-primary", to: "es-embassy", registries: ["land", "cars"] },
       { from: "de-primary", to: "no-embassy", registries: ["tax", "cars"] },
     ],
+  };
+}
+
+/**
+ * The former Dutch example, kept for its Azure-to-Azure shape: an Azure primary in West Europe
+ * replicating every registry by object replication to an Azure embassy in Spain Central, with a
+ * restore group as the readers and no writers.
+ */
+function formerDutchTopology(): Record<string, unknown> {
+  return {
+    version: 1,
+    name: "nl-embassy",
+    home: "NL",
+    custody: {
+      azure: {
+        tenantId: "8f6a2c1e-4b7d-4e2a-9c3f-1a2b3c4d5e6f",
+        subscriptionId: "2d9e7f10-5a6b-4c8d-9e0f-112233445566",
+        administrators: ["5b1e9c2a-7d3f-4a6b-8c9d-0e1f2a3b4c5d", "c3d4e5f6-0718-4293-a4b5-c6d7e8f90a1b"],
+        readers: ["c3d4e5f6-0718-4293-a4b5-c6d7e8f90a1b"],
+      },
+    },
+    rules: { minForeignDistanceKm: 1000 },
+    sites: [
+      { id: "nl-primary", role: "domestic", primary: true, cloud: "azure", region: "westeurope", cidr: "10.10.0.0/16" },
+      { id: "es-embassy", role: "foreign", cloud: "azure", region: "spaincentral", cidr: "10.30.0.0/16" },
+    ],
+    registries: [
+      { id: "brp", title: "Basisregistratie Personen", rpoMinutes: 1440, retentionDays: 3650 },
+      { id: "brk", title: "Basisregistratie Kadaster", rpoMinutes: 1440, retentionDays: 3650 },
+      { id: "hr", title: "Handelsregister", rpoMinutes: 1440, retentionDays: 365 },
+    ],
+    links: [{ from: "nl-primary", to: "es-embassy" }],
   };
 }
 
@@ -165,6 +229,54 @@ const holders = (access: AzureAccess, action: AzureAction, path: string) => acce
 
 type Check = (access: AzureAccess, topology: Topology) => string[];
 
+/** What one datacenter sends to one Azure site, by the topology's links, and what the site's stack holds for it. */
+interface Ingest {
+  /** The Azure site. */
+  readonly site: Site;
+  readonly datacenter: OnPremSite;
+  /** The registries its links carry to the site. */
+  readonly registries: readonly string[];
+  /** The user-assigned identities of the site's stack tagged for the datacenter: exactly one is expected, the copy job's. */
+  readonly candidates: readonly AzureResource[];
+}
+
+/** For each Azure site, each datacenter that links to it. */
+function ingests(access: AzureAccess, topology: Topology): Ingest[] {
+  return azureSites(topology).flatMap((site) => {
+    const sending = new Map<string, { datacenter: OnPremSite; registries: Set<string> }>();
+    for (const link of topology.links) {
+      if (link.to.id !== site.id || link.from.cloud !== "onprem") continue;
+      const entry = sending.get(link.from.id) ?? { datacenter: link.from, registries: new Set<string>() };
+      for (const r of link.registries) entry.registries.add(r.id);
+      sending.set(link.from.id, entry);
+    }
+    const identities = inStack(access, "azurerm_user_assigned_identity", stackOf(topology, site));
+    return [...sending.values()].map(({ datacenter, registries }) => ({
+      site,
+      datacenter,
+      registries: [...registries],
+      candidates: identities.filter((i) => i.tags[DATACENTER_TAG] === datacenter.id),
+    }));
+  });
+}
+
+/** The copy job's identity, when the stack holds exactly one for the datacenter. */
+const identityOf = (ingest: Ingest): AzureResource | undefined => (ingest.candidates.length === 1 ? ingest.candidates[0] : undefined);
+
+/**
+ * Who must be able to add versions of a store, and nobody else: the custody writers at an Azure
+ * primary, and the ingest identity of each datacenter whose links carry the registry to the site.
+ */
+function expectedWriters(topology: Topology, sending: readonly Ingest[], store: Store): { readonly ids: string[]; readonly label: string } {
+  const { writers } = duties(topology, store.site);
+  const from = sending.filter((i) => i.site.id === store.site.id && i.registries.includes(store.registry));
+  const ids = [...writers, ...from.flatMap((i) => identityOf(i) ?? []).map(pathOf)];
+  const parts: string[] = [];
+  if (store.site.primary) parts.push("the custody writers");
+  if (from.length > 0) parts.push(`the ingest identit${from.length > 1 ? "ies" : "y"} of ${from.map((i) => i.datacenter.id).join(", ")}`);
+  return { ids, label: parts.join(" and ") || "nobody (not the primary, and no datacenter sends it here)" };
+}
+
 /** Every site holds a store per registry the topology puts there, each with its container. */
 const storeProblems: Check = (access, topology) =>
   azureSites(topology).flatMap((site) => {
@@ -186,18 +298,99 @@ const readerProblems: Check = (access, topology) =>
     }),
   );
 
-/** Exactly the custody writers can add blob versions, and only at the primary. */
-const writerProblems: Check = (access, topology) =>
-  stores(access, topology).flatMap((s) =>
+/**
+ * Exactly the expected writers (expectedWriters) can add blob versions at each store's container;
+ * and no assignment anywhere lets anyone write blobs except at a registry container where that
+ * principal is expected (not at an account, a resource group, the flow logs or another container).
+ */
+const writerProblems: Check = (access, topology) => {
+  const sending = ingests(access, topology);
+  const all = stores(access, topology);
+  const problems = all.flatMap((s) =>
     s.containers.flatMap((c) =>
       WRITE_BLOBS.flatMap((action) => {
         const who = holders(access, action, pathOf(c));
-        const { writers } = duties(topology, s.site);
-        const label = s.site.primary ? "the custody writers" : "nobody (not the primary)";
-        return same(who, writers) ? [] : [`${s.site.id}/${s.registry}: ${opOf(action)} by ${list(who)}, expected ${label} ${list(writers)}`];
+        const { ids, label } = expectedWriters(topology, sending, s);
+        return same(who, ids) ? [] : [`${s.site.id}/${s.registry}: ${opOf(action)} by ${list(who)}, expected ${label} ${list(ids)}`];
       }),
     ),
   );
+  const byContainer = new Map(all.flatMap((s) => s.containers.map((c) => [pathOf(c).toLowerCase(), s] as const)));
+  for (const a of access.assignments) {
+    for (const action of WRITE_BLOBS) {
+      if (!access.can(a.principal.id, action, a.scope).grants.some((g) => g.assignment === a)) continue;
+      const store = byContainer.get(a.scope.toLowerCase());
+      const expected = store ? expectedWriters(topology, sending, store).ids.map((i) => i.toLowerCase()) : [];
+      if (!expected.includes(a.principal.id.toLowerCase())) {
+        problems.push(`${a.stack}: ${a.address} lets ${a.principal.id} ${opOf(action)} at ${a.scope}, not a registry container it is expected to write`);
+      }
+    }
+  }
+  return problems;
+};
+
+/**
+ * Each datacenter that sends to a site has exactly one identity there (tagged for it), which only
+ * that datacenter's copy job can sign in as (one federated credential: its issuer and subject, the
+ * token-exchange audience), and which holds assignments only on the carried registries'
+ * containers at that site; it cannot read, delete or unprotect a version, change a container or its
+ * immutability policy, or list account keys, at any store or flow-log account of any site. No
+ * other identity of the stacks accepts federated sign-in.
+ */
+const ingestProblems: Check = (access, topology) => {
+  const problems: string[] = [];
+  const all = stores(access, topology);
+  const sending = ingests(access, topology);
+  const flowLogContainers = access.resources("azurerm_network_watcher_flow_log").map(
+    (f) => `${pathOf(access.resourceAt(f.stack, String(f.attributes.storage_account_id)))}/blobServices/default/containers/insights-logs-flowlogflowevent`,
+  );
+  const everywhere = [...all.flatMap((s) => [pathOf(s.account), ...s.containers.map(pathOf)]), ...flowLogContainers];
+  const credentials = access.resources("azurerm_federated_identity_credential");
+  const parentOf = (c: AzureResource) => access.resourceAt(c.stack, String(c.attributes.parent_id));
+  for (const i of sending) {
+    const dc = i.datacenter.id;
+    const identity = identityOf(i);
+    if (!identity) {
+      problems.push(`${i.site.id}: ${i.candidates.length} user-assigned identities tagged ${DATACENTER_TAG}=${dc}, expected 1 (the identity datacenter ${dc}'s copy job signs in as)`);
+      continue;
+    }
+    const who = `the ingest identity of ${dc}`;
+    const mine = credentials.filter((c) => {
+      const parent = parentOf(c);
+      return parent.stack === identity.stack && parent.address === identity.address;
+    });
+    const federation = i.datacenter.identity.azure;
+    if (mine.length !== 1) problems.push(`${i.site.id}: ${who} has ${mine.length} federated credentials, expected 1`);
+    for (const c of mine) {
+      const claim = (attribute: "issuer" | "subject", expected: string | undefined) => {
+        if (c.attributes[attribute] !== expected) {
+          problems.push(`${i.site.id}: the federated credential ${c.address} of ${who} trusts ${attribute} '${String(c.attributes[attribute])}', expected '${expected}'`);
+        }
+      };
+      claim("issuer", federation?.issuer);
+      claim("subject", federation?.subject);
+      const audience = JSON.stringify(c.attributes.audience);
+      if (audience !== JSON.stringify([TOKEN_EXCHANGE])) problems.push(`${i.site.id}: the federated credential ${c.address} of ${who} takes audience ${audience}, expected ["${TOKEN_EXCHANGE}"]`);
+    }
+    const carried = all.filter((s) => s.site.id === i.site.id && i.registries.includes(s.registry)).flatMap((s) => s.containers.map((c) => pathOf(c).toLowerCase()));
+    for (const e of access.accessOf(pathOf(identity))) {
+      if (!carried.includes(e.scope.toLowerCase())) problems.push(`${i.site.id}: ${who} holds '${e.role.name}' at ${e.scope}, beyond the carried registries' containers`);
+    }
+    for (const path of everywhere) {
+      for (const action of INGEST_FORBIDDEN) {
+        if (access.can(pathOf(identity), action, path).allowed) problems.push(`${i.site.id}: ${who} can ${opOf(action)} at ${path}`);
+      }
+    }
+  }
+  const ingestIdentities = sending.flatMap((i) => identityOf(i) ?? []);
+  for (const c of credentials) {
+    const parent = parentOf(c);
+    if (!ingestIdentities.some((id) => id.stack === parent.stack && id.address === parent.address)) {
+      problems.push(`${c.stack}: ${c.address} lets an outside token sign in as ${parent.address}, which is no datacenter's ingest identity`);
+    }
+  }
+  return problems;
+};
 
 /**
  * Each site's key administrators are its custodians; no key administrator (of any site) can read
@@ -310,34 +503,51 @@ const flowLogProblems: Check = (access, topology) =>
     return problems;
   });
 
-/** Every assignment goes to a custody administrator or to one of the stores' own identities. */
+/**
+ * Every assignment goes to a custody administrator, to one of the stores' own identities, or to the
+ * ingest identity of a datacenter that sends to the site: the only managed identities the stacks
+ * create for a purpose.
+ */
 const principalProblems: Check = (access, topology) => {
   const administrators = new Set((topology.custody.azure?.administrators ?? []).map((a) => a.toLowerCase()));
-  const identities = new Set(stores(access, topology).map((s) => pathOf(s.identity).toLowerCase()));
+  const identities = new Set(
+    [...stores(access, topology).map((s) => s.identity), ...ingests(access, topology).flatMap((i) => identityOf(i) ?? [])].map((r) => pathOf(r).toLowerCase()),
+  );
   return access.assignments
     .filter((a) => !(a.principal.kind === "object-id" ? administrators : identities).has(a.principal.id.toLowerCase()))
-    .map((a) => `${a.stack}: ${a.address} grants '${a.role.name}' to ${a.principal.id}, neither a custody administrator nor a store's own identity`);
+    .map((a) => `${a.stack}: ${a.address} grants '${a.role.name}' to ${a.principal.id}, neither a custody administrator, a store's own identity nor a datacenter's ingest identity`);
 };
 
 const CHECKS: ReadonlyArray<readonly [string, Check]> = [
   ["every site holds a store, with a container, for each registry the topology puts there", storeProblems],
   ["custody readers, and only they, can read blobs at every site's stores", readerProblems],
-  ["custody writers, and only they, can write blobs, and only at the primary", writerProblems],
+  ["only the expected writers can write blobs: the custody writers at an Azure primary, each datacenter's ingest identity on the registries it sends", writerProblems],
+  ["each datacenter's ingest identity signs in only by its federated credential and can add versions, nothing more, on the carried registries' containers only", ingestProblems],
   ["key administrators are the custodians and cannot read blobs, use, export or purge keys", keyAdministratorProblems],
   ["each store's own managed identity can wrap and unwrap with its own key only, and nobody else uses keys", storeIdentityProblems],
   ["nobody can delete or unprotect blob versions, delete or weaken a store or vault, or assign roles", destructionProblems],
   ["each site's auditors, and only they, can read its flow logs, and nobody can write or delete them", flowLogProblems],
-  ["no principal outside the custody administrators and the stores' own identities holds an assignment", principalProblems],
+  ["no principal outside the custody administrators, the stores' own identities and the datacenters' ingest identities holds an assignment", principalProblems],
 ];
 
+/** Every example topology under stacks/ that has an Azure site. */
+const EXAMPLES = readdirSync(join(PROJECT_ROOT, "stacks"))
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort()
+  .map((f) => join(PROJECT_ROOT, "stacks", f))
+  .filter((file) => azureSites(loadTopologyFile(file)).length > 0);
 const EXAMPLE_FILE = join(PROJECT_ROOT, "stacks", "nl-embassy.yaml");
 const GENERATED_FILE = join(SCRATCH, "de-embassy.json");
+const FORMER_DUTCH_FILE = join(SCRATCH, "nl-embassy-azure-primary.json");
 writeFileSync(GENERATED_FILE, JSON.stringify(generatedTopology()));
-
-describe.each([
-  ["the nl-embassy example", EXAMPLE_FILE],
+writeFileSync(FORMER_DUTCH_FILE, JSON.stringify(formerDutchTopology()));
+const COVERED: ReadonlyArray<readonly [string, string]> = [
+  ...EXAMPLES.map((file) => [`the ${basename(file).replace(/\.ya?ml$/, "")} example`, file] as const),
+  ["the former Dutch example (Azure primary, object replication to Spain Central)", FORMER_DUTCH_FILE],
   ["a generated five-site topology", GENERATED_FILE],
-])("Azure access matrix of %s", (_, file) => {
+];
+
+describe.each(COVERED)("Azure access matrix of %s", (_, file) => {
   const topology = loadTopologyFile(file);
   const access = AzureAccess.fromStacks(synthesize(file));
 
@@ -345,12 +555,25 @@ describe.each([
     expect(check(access, topology)).toEqual([]);
   });
 
-  test("the matrix is not vacuous: every store is checked, and readers exist where the topology names them", () => {
+  test("the matrix is not vacuous: every store is checked, and readers and writers exist where the topology names them", () => {
     const all = stores(access, topology);
     expect(all.length).toBe(azureSites(topology).reduce((n, site) => n + registriesAt(topology, site).length, 0));
     const readers = topology.custody.azure?.readers ?? [];
     expect(readers.length).toBeGreaterThan(0);
     for (const s of all) for (const r of readers) expect(access.can(r, READ_BLOBS, pathOf(s.containers[0])).allowed).toBe(true);
+    // Writers: the custody writers at an Azure primary, the ingest identity of each datacenter at the sites it sends to.
+    const sending = ingests(access, topology);
+    expect(sending.length).toBe(topology.links.filter((l) => l.from.cloud === "onprem" && l.to.cloud === "azure").length);
+    for (const s of all) {
+      const { ids } = expectedWriters(topology, sending, s);
+      if (s.site.primary) expect(ids).toEqual(expect.arrayContaining([...(topology.custody.azure?.writers ?? [])]));
+      for (const id of ids) for (const action of WRITE_BLOBS) expect(access.can(id, action, pathOf(s.containers[0])).allowed).toBe(true);
+    }
+    for (const i of sending) {
+      const identity = identityOf(i);
+      expect(identity?.type).toBe("azurerm_user_assigned_identity");
+      expect(i.registries.length).toBeGreaterThan(0);
+    }
   });
 
   test("what the evaluator finds about deleting blob versions: nobody holds any delete action, so the locked WORM policy is a second line, not the only one", () => {
@@ -359,9 +582,24 @@ describe.each([
   });
 });
 
-describe("each matrix assertion fails when the grant it guards changes", () => {
-  const topology = loadTopologyFile(GENERATED_FILE);
-  const stacks = synthesize(GENERATED_FILE);
+test("the covered topologies hold every way an Azure store is written: an Azure primary with custody writers, object replication between Azure sites, and a datacenter primary sending to an Azure site", () => {
+  const topologies = COVERED.map(([, file]) => ({ topology: loadTopologyFile(file), stacks: synthesize(file) }));
+  const withWriters = topologies.filter(({ topology }) => topology.primary.cloud === "azure" && (topology.custody.azure?.writers ?? []).length > 0);
+  const replicated = topologies.filter(
+    ({ topology, stacks }) =>
+      topology.links.some((l) => l.from.cloud === "azure" && l.to.cloud === "azure") && stacks.some((s) => Object.keys(s.json.resource?.azurerm_storage_object_replication ?? {}).length > 0),
+  );
+  const fromDatacenter = topologies.filter(({ topology }) => topology.primary.cloud === "onprem" && topology.links.some((l) => l.from.id === topology.primary.id && l.to.cloud === "azure"));
+  expect(withWriters.map((t) => t.topology.name)).toEqual(["de-embassy"]);
+  expect(replicated.map((t) => t.topology.name)).toEqual(expect.arrayContaining(["nl-embassy", "de-embassy"]));
+  expect(fromDatacenter.length).toBeGreaterThanOrEqual(2);
+  expect(EXAMPLES.map((f) => basename(f))).toEqual(expect.arrayContaining(["ee-embassy.yaml", "nl-embassy.yaml"]));
+});
+
+/** Edits a copy of synthesized stacks and models the result; the helpers find what to change by what the topology says. */
+function mutationKit(file: string) {
+  const topology = loadTopologyFile(file);
+  const stacks = synthesize(file);
   const base = AzureAccess.fromStacks(stacks);
   const site = (id: string) => {
     const s = topology.sites.find((x) => x.id === id);
@@ -374,12 +612,12 @@ describe("each matrix assertion fails when the grant it guards changes", () => {
     return s;
   };
   const stackName = (siteId: string) => stackOf(topology, site(siteId));
-  const rgPath = (siteId: string) => pathOf(inStack(base, "azurerm_resource_group", stackName(siteId))[0]);
-  /** The logical name of the one assignment matching `where`. */
-  const assignmentName = (where: (a: AzureAccess["assignments"][number]) => boolean) => {
+  const rgOf = (siteId: string) => inStack(base, "azurerm_resource_group", stackName(siteId))[0];
+  /** The stack and logical name of the one assignment matching `where`. */
+  const assignmentName = (where: (a: AzureRoleAssignment) => boolean) => {
     const found = base.assignments.filter(where);
     if (found.length !== 1) throw new Error(`expected one matching assignment, got ${found.length}`);
-    return { stack: found[0].stack, name: found[0].address.split(".")[1] };
+    return { stack: found[0].stack, name: found[0].address.split(".")[1], assignment: found[0] };
   };
   /** A custom role's logical name, found by a data action it holds. */
   const roleHolding = (dataAction: string, stack: string) => {
@@ -387,7 +625,6 @@ describe("each matrix assertion fails when the grant it guards changes", () => {
     if (!role?.definedIn) throw new Error(`no custom role holding ${dataAction} in ${stack}`);
     return role.definedIn.address.split(".")[1];
   };
-
   type Mutable = { resource: Record<string, Record<string, any>> };
   function mutate(change: (json: (stack: string) => Mutable) => void): AzureAccess {
     const copy = structuredClone(stacks) as SynthesizedStack[];
@@ -401,6 +638,12 @@ describe("each matrix assertion fails when the grant it guards changes", () => {
   const grant = (json: Mutable, name: string, attrs: Record<string, unknown>) => {
     json.resource.azurerm_role_assignment[name] = { description: "mutation", ...attrs };
   };
+  return { topology, stacks, base, site, storeAt, stackName, rgOf, assignmentName, roleHolding, mutate, grant };
+}
+
+describe("each matrix assertion fails when the grant it guards changes (the generated topology: an Azure primary with writers)", () => {
+  const { topology, base, storeAt, stackName, rgOf, assignmentName, roleHolding, mutate, grant } = mutationKit(GENERATED_FILE);
+  const rgPath = (siteId: string) => pathOf(rgOf(siteId));
 
   const mutations: ReadonlyArray<readonly [string, () => AzureAccess, Check, RegExp]> = [
     [
@@ -434,7 +677,7 @@ describe("each matrix assertion fails when the grant it guards changes", () => {
         });
       },
       writerProblems,
-      new RegExp(`^no-embassy/cars: ${BLOBS}/write by \\[${ADMIN_B}\\], expected nobody \\(not the primary\\) \\[\\]$`),
+      new RegExp(`^no-embassy/cars: ${BLOBS}/write by \\[${ADMIN_B}\\], expected nobody \\(not the primary, and no datacenter sends it here\\) \\[\\]$`),
     ],
     [
       "the writer loses the primary",
@@ -510,7 +753,7 @@ describe("each matrix assertion fails when the grant it guards changes", () => {
       "an outsider is granted Reader",
       () => mutate((json) => grant(json(stackName("de-north")), "Mutant", { scope: pathOf(storeAt("de-north", "brp").account), principal_id: OUTSIDER, role_definition_name: "Reader" })),
       principalProblems,
-      new RegExp(`^de-embassy-de-north: azurerm_role_assignment\\.Mutant grants 'Reader' to ${OUTSIDER}, neither a custody administrator nor a store's own identity$`),
+      new RegExp(`^de-embassy-de-north: azurerm_role_assignment\\.Mutant grants 'Reader' to ${OUTSIDER}, neither a custody administrator, a store's own identity nor a datacenter's ingest identity$`),
     ],
     [
       "a custodian is made Contributor on a site's resource group",

@@ -20,10 +20,22 @@ export type ArgumentCheck =
   | { readonly kind: "forbid"; readonly pattern: RegExp; readonly describe: string }
   /** One of these values, exactly (case-sensitive, as the providers compare). */
   | { readonly kind: "oneOf"; readonly values: readonly (string | number)[] }
-  /** A whole number from `min` to `max`, or one of `also`. */
-  | { readonly kind: "range"; readonly min: number; readonly max: number; readonly also?: readonly number[] }
+  /**
+   * A whole number from `min` to `max` (`max` may be `Infinity`: at least `min`), or within one of
+   * the further intervals `more` (each `[min, max]`, inclusive), or one of `also`.
+   */
+  | {
+      readonly kind: "range";
+      readonly min: number;
+      readonly max: number;
+      readonly also?: readonly number[];
+      readonly more?: readonly (readonly [number, number])[];
+    }
   /** An ISO 8601 duration (`P365D`, `P1Y2M`, `PT12H`), in days from `minDays` to `maxDays` when it is a whole number of days. */
   | { readonly kind: "isoDuration"; readonly minDays?: number; readonly maxDays?: number };
+
+/** What a message shows instead of a sensitive value. */
+const HIDDEN = "(sensitive value, not shown)";
 
 /** The placeholder a reference takes in the text a `forbid` pattern sees. */
 const REFERENCE = "\u0000";
@@ -147,22 +159,26 @@ const ISO_DURATION = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(
  * one reference and nothing else is unknown until apply and has none; a value that mixes literal
  * text and references is checked on what its literal text alone decides: its characters, an upper
  * length bound (the references can only add characters), and `forbid` patterns, never a lower
- * length bound, an enum or a whole-value pattern.
+ * length bound, an enum or a whole-value pattern. A `sensitive` value (a pre-shared key) is never
+ * shown, nor are its offending characters: the problem names the argument and the limit only.
  */
-export function problemsOf(where: string, value: Json, check: ArgumentCheck): readonly string[] {
+export function problemsOf(where: string, value: Json, check: ArgumentCheck, sensitive = false): readonly string[] {
   if (typeof value === "boolean" || value === null || typeof value === "object") return [];
   if (check.kind === "range") {
     const n = typeof value === "number" ? value : /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : undefined;
     if (n === undefined) return [];
-    const ok = (Number.isInteger(n) && n >= check.min && n <= check.max) || (check.also ?? []).includes(n);
+    const intervals: readonly (readonly [number, number])[] = [[check.min, check.max], ...(check.more ?? [])];
+    const ok = (Number.isInteger(n) && intervals.some(([min, max]) => n >= min && n <= max)) || (check.also ?? []).includes(n);
+    if (ok) return [];
+    const span = ([min, max]: readonly [number, number]) => (max === Infinity ? `of at least ${min}` : `from ${min} to ${max}`);
     const also = check.also && check.also.length > 0 ? ` (or ${check.also.join(", ")})` : "";
-    return ok ? [] : [`${where} is ${n}, not a whole number from ${check.min} to ${check.max}${also}`];
+    return [`${where} is ${sensitive ? HIDDEN : n}, not a whole number ${intervals.map(span).join(" or ")}${also}`];
   }
   const text = String(value);
   const t = templateOf(text);
   if (t.opaque) return [];
   // strings quoted, numbers as they are
-  const shown = typeof value === "string" ? quote(value) : text;
+  const shown = sensitive ? HIDDEN : typeof value === "string" ? quote(value) : text;
   switch (check.kind) {
     case "length": {
       const n = characters(t.literal).length;
@@ -175,7 +191,8 @@ export function problemsOf(where: string, value: Json, check: ArgumentCheck): re
     }
     case "chars": {
       const bad = [...new Set(characters(t.literal).filter((c) => !check.allowed.test(c)))];
-      return bad.length === 0 ? [] : [`${where} ${shown} has ${bad.map(showChar).join(", ")}; allowed: ${check.describe}`];
+      if (bad.length === 0) return [];
+      return [`${where} ${shown} has ${sensitive ? "other characters" : bad.map(showChar).join(", ")}; allowed: ${check.describe}`];
     }
     case "pattern":
       return !t.known || check.pattern.test(t.literal) ? [] : [`${where} ${shown} ${check.describe}`];

@@ -8,7 +8,10 @@ import type { JsonObject } from "./json";
  * EMB-P02 fail synth instead.
  */
 export interface ArgumentLimit {
-  /** Which rule reads the row: `aws` (terraform-provider-aws) or `azure` (azurerm and azapi). */
+  /**
+   * Which rule reads the row: `aws` (terraform-provider-aws) or `azure` (azurerm, azapi, and the
+   * hashicorp/time resources the Azure constructs use to wait for role assignments).
+   */
   readonly cloud: "aws" | "azure";
   /** The Terraform resource type. */
   readonly type: string;
@@ -17,6 +20,8 @@ export interface ArgumentLimit {
   /** The row applies only when each of these arguments is a literal string matching its pattern. */
   readonly when?: readonly { readonly argument: string; readonly matches: RegExp }[];
   readonly checks: readonly ArgumentCheck[];
+  /** The argument holds a secret (a pre-shared key): findings name it and the limit, never the value. */
+  readonly sensitive?: boolean;
   /** Where the limit is written: the provider's repository and file, or the cloud's documentation page. */
   readonly source: string;
 }
@@ -28,7 +33,9 @@ const chars = (allowed: RegExp, describe: string): ArgumentCheck => ({ kind: "ch
 const pattern = (p: RegExp, describe: string): ArgumentCheck => ({ kind: "pattern", pattern: p, describe });
 const forbid = (p: RegExp, describe: string): ArgumentCheck => ({ kind: "forbid", pattern: p, describe });
 const oneOf = (...values: (string | number)[]): ArgumentCheck => ({ kind: "oneOf", values });
-const range = (min: number, max: number, also?: number[]): ArgumentCheck => ({ kind: "range", min, max, also });
+const range = (min: number, max: number, also?: number[], more?: [number, number][]): ArgumentCheck => ({ kind: "range", min, max, also, more });
+/** A whole number of at least `min` (a provider's IntAtLeast). */
+const atLeast = (min: number): ArgumentCheck => ({ kind: "range", min, max: Infinity });
 const isoDuration = (minDays?: number, maxDays?: number): ArgumentCheck => ({ kind: "isoDuration", minDays, maxDays });
 
 /** Starts with a character of `cls` (a class body such as `A-Za-z0-9`), or with a reference. */
@@ -36,6 +43,8 @@ const startsWith = (cls: string, describe: string) => forbid(new RegExp(`^[^${cl
 /** Ends with a character of `cls`, or with a reference. */
 const endsWith = (cls: string, describe: string) => forbid(new RegExp(`[^${cls}\\u0000]$`, "u"), describe);
 
+/** Dotted-decimal IPv4, as the provider's validation.IsIPv4Address accepts it (no leading zeros, each part 0-255). */
+const IPV4 = pattern(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/, "is not an IPv4 address such as 198.51.100.10");
 const UUID = pattern(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "is not a UUID");
 
 // ---- sources --------------------------------------------------------------------------------
@@ -92,6 +101,86 @@ const S3_OWNERSHIP = "https://docs.aws.amazon.com/AmazonS3/latest/API/API_Owners
 const S3_LIFECYCLE = "https://docs.aws.amazon.com/AmazonS3/latest/API/API_LifecycleRule.html";
 const S3_REPLICATION = "https://docs.aws.amazon.com/AmazonS3/latest/API/API_ReplicationRule.html";
 
+/**
+ * IAM Roles Anywhere names (trust anchors and profiles): `ResourceName`, 1-255 characters of
+ * `[ a-zA-Z0-9-_]` (API reference CreateTrustAnchor and CreateProfile, name; the same shape in
+ * boto/botocore botocore/data/rolesanywhere/2018-05-10/service-2.json). The provider passes the name unvalidated.
+ */
+const ROLES_ANYWHERE_NAME = "https://docs.aws.amazon.com/rolesanywhere/latest/APIReference/API_CreateTrustAnchor.html";
+const ROLES_ANYWHERE_NAME_CHARS = chars(/^[ a-zA-Z0-9_-]$/, "letters, digits, spaces, _ and -");
+/** source.source_type StringInSlice(TrustAnchorType values): AWS_ACM_PCA, CERTIFICATE_BUNDLE, SELF_SIGNED_REPOSITORY. */
+const TRUST_ANCHOR = `${AWS} internal/service/rolesanywhere/trust_anchor.go`;
+/**
+ * SourceData x509CertificateData: 1-16,000 characters (`SourceDataX509CertificateDataString`, min 1, max 16000, in
+ * boto/botocore botocore/data/rolesanywhere/2018-05-10/service-2.json as of botocore 1.43; earlier API versions said 8,000).
+ */
+const TRUST_ANCHOR_SOURCE = "https://docs.aws.amazon.com/rolesanywhere/latest/APIReference/API_SourceData.html";
+/** durationSeconds: "Valid Range: Minimum value of 900. Maximum value of 43200." The provider passes it unvalidated. */
+const ROLES_ANYWHERE_PROFILE = "https://docs.aws.amazon.com/rolesanywhere/latest/APIReference/API_CreateProfile.html";
+
+/**
+ * bgp_asn and bgp_asn_extended verify.Valid4ByteASN (0-4294967295), then parsed as a 32-bit
+ * (bgp_asn) or 64-bit (bgp_asn_extended) integer at create; device_name StringLenBetween(1, 255);
+ * ip_address validation.IsIPv4Address; type enum.Validate[GatewayType] (ipsec.1). The API:
+ * "BgpAsn ... Valid values: 1 to 2,147,483,647"; "BgpAsnExtended ... Valid values: 2,147,483,648 to
+ * 4,294,967,295" (EC2 API reference, CreateCustomerGateway).
+ */
+const CUSTOMER_GATEWAY = `${AWS} internal/service/ec2/vpnsite_customer_gateway.go; https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateCustomerGateway.html`;
+/**
+ * amazon_side_asn verify.ValidAmazonSideASN (internal/verify/validate.go): 64512-65534 or
+ * 4200000000-4294967294, or one of the legacy 7224, 9059, 10124, 17493.
+ */
+const VPN_GATEWAY = `${AWS} internal/service/ec2/vpnsite_gateway.go; ${AWS} internal/verify/validate.go`;
+/**
+ * aws_vpn_connection: type vpnConnectionType_Values (ipsec.1, ipsec.1-aes256), outside_ip_address_type
+ * outsideIPAddressType_Values (PrivateIpv4, PublicIpv4), tunnel_inside_ip_version
+ * enum.Validate[TunnelInsideIpVersion] (ipv4, ipv6), and per tunnel: ike_versions, phase 1/2 encryption
+ * and integrity algorithms, dpd_timeout_action and startup_action against the _Values lists of
+ * internal/service/ec2/consts.go; phase1_lifetime_seconds IntBetween(900, 28800),
+ * phase2_lifetime_seconds IntBetween(900, 3600), rekey_margin_time_seconds IntBetween(60, 1800),
+ * rekey_fuzz_percentage IntBetween(0, 100), replay_window_size IntBetween(64, 2048),
+ * dpd_timeout_seconds IntAtLeast(30); preshared_key validVPNConnectionTunnelPreSharedKey:
+ * StringLenBetween(8, 64), not `^0`, `^[0-9A-Za-z_.]+$`.
+ */
+const VPN_CONNECTION = `${AWS} internal/service/ec2/vpnsite_connection.go; ${AWS} internal/service/ec2/consts.go`;
+/**
+ * The Diffie-Hellman group numbers, which the provider passes to the API unvalidated:
+ * Phase1DHGroupNumbers "Valid values: 2 | 14 | 15 | 16 | 17 | 18 | 19 | 20 | 21 | 22 | 23 | 24";
+ * Phase2DHGroupNumbers "Valid values: 2 | 5 | 14 | ... | 24" (EC2 API reference, VpnTunnelOptionsSpecification).
+ */
+const VPN_TUNNEL_OPTIONS = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_VpnTunnelOptionsSpecification.html";
+const PHASE1_DH_GROUPS = [2, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24];
+const PHASE2_DH_GROUPS = [2, 5, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24];
+
+/** Every aws_vpn_connection row of one tunnel (`tunnel1_` or `tunnel2_`). */
+function vpnTunnelRows(tunnel: "tunnel1" | "tunnel2"): ArgumentLimit[] {
+  const row = (argument: string, checks: ArgumentCheck[], source = VPN_CONNECTION): ArgumentLimit => ({
+    cloud: "aws",
+    type: "aws_vpn_connection",
+    argument: `${tunnel}_${argument}`,
+    checks,
+    source,
+  });
+  return [
+    row("ike_versions", [oneOf("ikev1", "ikev2")]),
+    row("phase1_encryption_algorithms", [oneOf("AES128", "AES256", "AES128-GCM-16", "AES256-GCM-16")]),
+    row("phase2_encryption_algorithms", [oneOf("AES128", "AES256", "AES128-GCM-16", "AES256-GCM-16")]),
+    row("phase1_integrity_algorithms", [oneOf("SHA1", "SHA2-256", "SHA2-384", "SHA2-512")]),
+    row("phase2_integrity_algorithms", [oneOf("SHA1", "SHA2-256", "SHA2-384", "SHA2-512")]),
+    row("phase1_dh_group_numbers", [oneOf(...PHASE1_DH_GROUPS)], VPN_TUNNEL_OPTIONS),
+    row("phase2_dh_group_numbers", [oneOf(...PHASE2_DH_GROUPS)], VPN_TUNNEL_OPTIONS),
+    row("phase1_lifetime_seconds", [range(900, 28800)]),
+    row("phase2_lifetime_seconds", [range(900, 3600)]),
+    row("rekey_margin_time_seconds", [range(60, 1800)]),
+    row("rekey_fuzz_percentage", [range(0, 100)]),
+    row("replay_window_size", [range(64, 2048)]),
+    row("dpd_timeout_seconds", [atLeast(30)]),
+    row("dpd_timeout_action", [oneOf("clear", "none", "restart")]),
+    row("startup_action", [oneOf("add", "start")]),
+    { ...row("preshared_key", [length(8, 64), chars(/^[0-9A-Za-z_.]$/, "letters, digits, _ and ."), forbid(/^0/, "must not start with 0")]), sensitive: true },
+  ];
+}
+
 /** Azure's naming rules per resource type (MicrosoftDocs/azure-docs articles/azure-resource-manager/management/resource-name-rules.md). */
 const AZURE_NAMES = "https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules";
 /** Names of networkSecurityGroups, securityRules, subnets, virtualNetworkLinks, networkWatchers, privateEndpoints, virtualNetworks. */
@@ -129,6 +218,53 @@ const AZAPI_TYPE = `${AZAPI} utils/helper.go; internal/services/myvalidator/reso
 const ARM_KEYS = "https://learn.microsoft.com/azure/templates/microsoft.keyvault/vaults/keys";
 
 const KEY_VAULT_KEY_TYPE = { argument: "type", matches: /^Microsoft\.KeyVault\/vaults\/keys@/i };
+
+/**
+ * Federated identity credentials of a user-assigned identity: name "3-120 characters and must be URL
+ * friendly. Alphanumeric, dash, or underscore characters are supported, the first character must be
+ * alphanumeric only"; issuer, subject and the single audience each "a limit of 600 characters"
+ * (MicrosoftDocs/entra-docs docs/workload-id/includes/federated-credential-configuration-considerations.md;
+ * the "Errors" table of workload-identity-federation-considerations.md gives the same name rule). The
+ * provider validates none of them (internal/services/managedidentity/federated_identity_credential_resource.go,
+ * `audience` a list of MaxItems 1). The audience value is not pinned here: the docs call
+ * api://AzureADTokenExchange the value for the global cloud but name others for the national clouds.
+ */
+const FEDERATED_CREDENTIAL = "https://learn.microsoft.com/entra/workload-id/workload-identity-federation-considerations";
+/**
+ * create_duration and destroy_duration: RegexMatches(`^[0-9]+(\.[0-9]+)?(ms|s|m|h)$`), "a number
+ * immediately followed by ms, s, m, or h" (hashicorp/terraform-provider-time internal/provider/resource_time_sleep.go).
+ */
+const TIME_SLEEP = "hashicorp/terraform-provider-time internal/provider/resource_time_sleep.go";
+const SLEEP_DURATION = pattern(/^[0-9]+(\.[0-9]+)?(ms|s|m|h)$/, "must be a number immediately followed by ms, s, m or h, such as '300s'");
+/**
+ * allocation_method Static | Dynamic, sku PossibleValuesForPublicIPAddressSkuName less Basic (CustomizeDiff:
+ * "creation of new `Basic` SKU public IP addresses is no longer permitted"), sku_tier Global | Regional,
+ * ip_version IPv4 | IPv6, ddos_protection_mode, idle_timeout_in_minutes IntBetween(4, 30); CustomizeDiff:
+ * "`allocation_method` must be set to `Static` when `sku` is set to `Standard` or `StandardV2`" and
+ * "`sku` must be set to `Standard` when `sku_tier` is set to `Global`".
+ */
+const PUBLIC_IP = `${AZURERM} internal/services/network/public_ip_resource.go`;
+/**
+ * type Vpn | ExpressRoute, vpn_type RouteBased | PolicyBased, generation Generation1 | Generation2 | None,
+ * ip_configuration.private_ip_address_allocation Static | Dynamic; at apply, getVirtualNetworkGatewayProperties
+ * checks the sku of a Vpn gateway by vpn_type and generation: validateVirtualNetworkGatewayPolicyBasedVpnSku,
+ * validateVirtualNetworkGatewayRouteBasedVpnSkuGeneration1 and ...Generation2.
+ */
+const VNET_GATEWAY = `${AZURERM} internal/services/network/virtual_network_gateway_resource.go`;
+const VPN_GATEWAY_TYPE = { argument: "type", matches: /^Vpn$/ };
+const ROUTE_BASED = { argument: "vpn_type", matches: /^RouteBased$/ };
+/** "You can't create a new gateway using VpnGw1-5 SKUs (non-AZ SKUs) after January 2025" (MicrosoftDocs/azure-docs articles/vpn-gateway/gateway-sku-consolidation.md). */
+const VPN_SKU_CONSOLIDATION = "https://learn.microsoft.com/azure/vpn-gateway/gateway-sku-consolidation";
+/**
+ * type ExpressRoute | IPsec | Vnet2Vnet, connection_protocol IKEv1 | IKEv2, connection_mode, routing_weight
+ * IntBetween(0, 32000), the ipsec_policy enums, sa_lifetime IntAtLeast(300), sa_datasize IntAtLeast(1024).
+ */
+const VNG_CONNECTION = `${AZURERM} internal/services/network/virtual_network_gateway_connection_resource.go`;
+/**
+ * dpd_timeout_seconds (unvalidated by the provider): "You can specify a different DPD timeout value on each IPsec
+ * or VNet-to-VNet connection, from 9 seconds to 3,600 seconds" (MicrosoftDocs/azure-docs includes/vpn-gateway-faq-ipsecikepolicy-include.md).
+ */
+const VPN_DPD = "https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-vpn-faq";
 
 // ---- the table ------------------------------------------------------------------------------
 
@@ -213,6 +349,26 @@ export const PROVIDER_LIMITS: readonly ArgumentLimit[] = [
   { cloud: "aws", type: "aws_kms_key", argument: "deletion_window_in_days", checks: [range(7, 30)], source: KMS_KEY },
   { cloud: "aws", type: "aws_kms_key", argument: "rotation_period_in_days", checks: [range(90, 2560)], source: KMS_KEY },
 
+  // AWS: IAM Roles Anywhere (datacenter ingest)
+  { cloud: "aws", type: "aws_rolesanywhere_trust_anchor", argument: "name", checks: [length(1, 255), ROLES_ANYWHERE_NAME_CHARS], source: ROLES_ANYWHERE_NAME },
+  { cloud: "aws", type: "aws_rolesanywhere_trust_anchor", argument: "source.source_type", checks: [oneOf("AWS_ACM_PCA", "CERTIFICATE_BUNDLE", "SELF_SIGNED_REPOSITORY")], source: TRUST_ANCHOR },
+  { cloud: "aws", type: "aws_rolesanywhere_trust_anchor", argument: "source.source_data.x509_certificate_data", checks: [length(1, 16000)], source: TRUST_ANCHOR_SOURCE },
+  { cloud: "aws", type: "aws_rolesanywhere_profile", argument: "name", checks: [length(1, 255), ROLES_ANYWHERE_NAME_CHARS], source: ROLES_ANYWHERE_PROFILE },
+  { cloud: "aws", type: "aws_rolesanywhere_profile", argument: "duration_seconds", checks: [range(900, 43200)], source: ROLES_ANYWHERE_PROFILE },
+
+  // AWS: site-to-site VPN
+  { cloud: "aws", type: "aws_customer_gateway", argument: "type", checks: [oneOf("ipsec.1")], source: CUSTOMER_GATEWAY },
+  { cloud: "aws", type: "aws_customer_gateway", argument: "bgp_asn", checks: [range(1, 2147483647)], source: CUSTOMER_GATEWAY },
+  { cloud: "aws", type: "aws_customer_gateway", argument: "bgp_asn_extended", checks: [range(2147483648, 4294967295)], source: CUSTOMER_GATEWAY },
+  { cloud: "aws", type: "aws_customer_gateway", argument: "device_name", checks: [length(1, 255)], source: CUSTOMER_GATEWAY },
+  { cloud: "aws", type: "aws_customer_gateway", argument: "ip_address", checks: [IPV4], source: CUSTOMER_GATEWAY },
+  { cloud: "aws", type: "aws_vpn_gateway", argument: "amazon_side_asn", checks: [range(64512, 65534, [7224, 9059, 10124, 17493], [[4200000000, 4294967294]])], source: VPN_GATEWAY },
+  { cloud: "aws", type: "aws_vpn_connection", argument: "type", checks: [oneOf("ipsec.1", "ipsec.1-aes256")], source: VPN_CONNECTION },
+  { cloud: "aws", type: "aws_vpn_connection", argument: "outside_ip_address_type", checks: [oneOf("PrivateIpv4", "PublicIpv4")], source: VPN_CONNECTION },
+  { cloud: "aws", type: "aws_vpn_connection", argument: "tunnel_inside_ip_version", checks: [oneOf("ipv4", "ipv6")], source: VPN_CONNECTION },
+  ...vpnTunnelRows("tunnel1"),
+  ...vpnTunnelRows("tunnel2"),
+
   // Azure: resource groups, locks, identities
   {
     cloud: "azure",
@@ -237,6 +393,18 @@ export const PROVIDER_LIMITS: readonly ArgumentLimit[] = [
     checks: [length(3, 128), chars(/^[A-Za-z0-9_-]$/, "letters, digits and _ -"), startsWith("A-Za-z0-9", "must start with a letter or digit")],
     source: `${AZURE_NAMES}#microsoftmanagedidentity`,
   },
+  {
+    cloud: "azure",
+    type: "azurerm_federated_identity_credential",
+    argument: "name",
+    checks: [length(3, 120), chars(/^[A-Za-z0-9_-]$/, "letters, digits, _ and -"), startsWith("A-Za-z0-9", "must start with a letter or digit")],
+    source: FEDERATED_CREDENTIAL,
+  },
+  { cloud: "azure", type: "azurerm_federated_identity_credential", argument: "audience", checks: [length(1, 600)], source: FEDERATED_CREDENTIAL },
+  { cloud: "azure", type: "azurerm_federated_identity_credential", argument: "issuer", checks: [length(1, 600)], source: FEDERATED_CREDENTIAL },
+  { cloud: "azure", type: "azurerm_federated_identity_credential", argument: "subject", checks: [length(1, 600)], source: FEDERATED_CREDENTIAL },
+  { cloud: "azure", type: "time_sleep", argument: "create_duration", checks: [SLEEP_DURATION], source: TIME_SLEEP },
+  { cloud: "azure", type: "time_sleep", argument: "destroy_duration", checks: [SLEEP_DURATION], source: TIME_SLEEP },
   { cloud: "azure", type: "azurerm_role_assignment", argument: "name", checks: [UUID], source: ROLE_ASSIGNMENT },
   { cloud: "azure", type: "azurerm_role_assignment", argument: "principal_id", checks: [UUID], source: ROLE_ASSIGNMENT },
   { cloud: "azure", type: "azurerm_role_assignment", argument: "principal_type", checks: [oneOf("User", "Group", "ServicePrincipal")], source: ROLE_ASSIGNMENT },
@@ -256,6 +424,105 @@ export const PROVIDER_LIMITS: readonly ArgumentLimit[] = [
   { cloud: "azure", type: "azurerm_private_dns_zone_virtual_network_link", argument: "name", checks: networkName(1, 80), source: `${AZURE_NAMES}#microsoftnetwork` },
   { cloud: "azure", type: "azurerm_network_watcher", argument: "name", checks: networkName(1, 80), source: `${AZURE_NAMES}#microsoftnetwork` },
   { cloud: "azure", type: "azurerm_private_endpoint", argument: "name", checks: networkName(2, 64), source: `${AZURE_NAMES}#microsoftnetwork` },
+
+  // Azure: site-to-site VPN (public IP, gateway, local gateway, connection)
+  { cloud: "azure", type: "azurerm_public_ip", argument: "name", checks: networkName(1, 80), source: `${AZURE_NAMES}#microsoftnetwork` },
+  { cloud: "azure", type: "azurerm_public_ip", argument: "allocation_method", checks: [oneOf("Static", "Dynamic")], source: PUBLIC_IP },
+  { cloud: "azure", type: "azurerm_public_ip", argument: "allocation_method", when: [{ argument: "sku", matches: /^Standard(V2)?$/ }], checks: [oneOf("Static")], source: PUBLIC_IP },
+  { cloud: "azure", type: "azurerm_public_ip", argument: "sku", checks: [oneOf("Standard", "StandardV2")], source: PUBLIC_IP },
+  { cloud: "azure", type: "azurerm_public_ip", argument: "sku", when: [{ argument: "sku_tier", matches: /^Global$/ }], checks: [oneOf("Standard")], source: PUBLIC_IP },
+  { cloud: "azure", type: "azurerm_public_ip", argument: "sku_tier", checks: [oneOf("Global", "Regional")], source: PUBLIC_IP },
+  { cloud: "azure", type: "azurerm_public_ip", argument: "ip_version", checks: [oneOf("IPv4", "IPv6")], source: PUBLIC_IP },
+  { cloud: "azure", type: "azurerm_public_ip", argument: "ddos_protection_mode", checks: [oneOf("Disabled", "Enabled", "VirtualNetworkInherited")], source: PUBLIC_IP },
+  { cloud: "azure", type: "azurerm_public_ip", argument: "idle_timeout_in_minutes", checks: [range(4, 30)], source: PUBLIC_IP },
+  { cloud: "azure", type: "azurerm_virtual_network_gateway", argument: "name", checks: networkName(1, 80), source: `${AZURE_NAMES}#microsoftnetwork` },
+  { cloud: "azure", type: "azurerm_virtual_network_gateway", argument: "type", checks: [oneOf("ExpressRoute", "Vpn")], source: VNET_GATEWAY },
+  { cloud: "azure", type: "azurerm_virtual_network_gateway", argument: "vpn_type", checks: [oneOf("RouteBased", "PolicyBased")], source: VNET_GATEWAY },
+  { cloud: "azure", type: "azurerm_virtual_network_gateway", argument: "generation", checks: [oneOf("Generation1", "Generation2", "None")], source: VNET_GATEWAY },
+  { cloud: "azure", type: "azurerm_virtual_network_gateway", argument: "ip_configuration.private_ip_address_allocation", checks: [oneOf("Static", "Dynamic")], source: VNET_GATEWAY },
+  {
+    cloud: "azure",
+    type: "azurerm_virtual_network_gateway",
+    argument: "sku",
+    when: [VPN_GATEWAY_TYPE, { argument: "vpn_type", matches: /^PolicyBased$/ }],
+    checks: [oneOf("Basic")],
+    source: VNET_GATEWAY,
+  },
+  {
+    cloud: "azure",
+    type: "azurerm_virtual_network_gateway",
+    argument: "sku",
+    when: [VPN_GATEWAY_TYPE, ROUTE_BASED, { argument: "generation", matches: /^Generation1$/ }],
+    checks: [oneOf("Basic", "Standard", "HighPerformance", "VpnGw1", "VpnGw2", "VpnGw3", "VpnGw1AZ", "VpnGw2AZ", "VpnGw3AZ")],
+    source: VNET_GATEWAY,
+  },
+  {
+    cloud: "azure",
+    type: "azurerm_virtual_network_gateway",
+    argument: "sku",
+    when: [VPN_GATEWAY_TYPE, ROUTE_BASED, { argument: "generation", matches: /^Generation2$/ }],
+    checks: [oneOf("VpnGw2", "VpnGw3", "VpnGw4", "VpnGw5", "VpnGw2AZ", "VpnGw3AZ", "VpnGw4AZ", "VpnGw5AZ")],
+    source: VNET_GATEWAY,
+  },
+  {
+    cloud: "azure",
+    type: "azurerm_virtual_network_gateway",
+    argument: "sku",
+    when: [VPN_GATEWAY_TYPE],
+    checks: [forbid(/^VpnGw[1-5]$/, "is a non-AZ SKU, which Azure no longer creates (since January 2025); use its AZ SKU, e.g. VpnGw1AZ")],
+    source: VPN_SKU_CONSOLIDATION,
+  },
+  { cloud: "azure", type: "azurerm_local_network_gateway", argument: "name", checks: networkName(1, 80), source: `${AZURE_NAMES}#microsoftnetwork` },
+  { cloud: "azure", type: "azurerm_virtual_network_gateway_connection", argument: "name", checks: networkName(1, 80), source: `${AZURE_NAMES}#microsoftnetwork` },
+  { cloud: "azure", type: "azurerm_virtual_network_gateway_connection", argument: "type", checks: [oneOf("ExpressRoute", "IPsec", "Vnet2Vnet")], source: VNG_CONNECTION },
+  { cloud: "azure", type: "azurerm_virtual_network_gateway_connection", argument: "connection_protocol", checks: [oneOf("IKEv1", "IKEv2")], source: VNG_CONNECTION },
+  { cloud: "azure", type: "azurerm_virtual_network_gateway_connection", argument: "connection_mode", checks: [oneOf("Default", "InitiatorOnly", "ResponderOnly")], source: VNG_CONNECTION },
+  { cloud: "azure", type: "azurerm_virtual_network_gateway_connection", argument: "routing_weight", checks: [range(0, 32000)], source: VNG_CONNECTION },
+  { cloud: "azure", type: "azurerm_virtual_network_gateway_connection", argument: "dpd_timeout_seconds", checks: [range(9, 3600)], source: VPN_DPD },
+  {
+    cloud: "azure",
+    type: "azurerm_virtual_network_gateway_connection",
+    argument: "ipsec_policy.dh_group",
+    checks: [oneOf("DHGroup1", "DHGroup14", "DHGroup2", "DHGroup2048", "DHGroup24", "ECP256", "ECP384", "None")],
+    source: VNG_CONNECTION,
+  },
+  {
+    cloud: "azure",
+    type: "azurerm_virtual_network_gateway_connection",
+    argument: "ipsec_policy.ike_encryption",
+    checks: [oneOf("AES128", "AES192", "AES256", "DES", "DES3", "GCMAES128", "GCMAES256")],
+    source: VNG_CONNECTION,
+  },
+  {
+    cloud: "azure",
+    type: "azurerm_virtual_network_gateway_connection",
+    argument: "ipsec_policy.ike_integrity",
+    checks: [oneOf("GCMAES128", "GCMAES256", "MD5", "SHA1", "SHA256", "SHA384")],
+    source: VNG_CONNECTION,
+  },
+  {
+    cloud: "azure",
+    type: "azurerm_virtual_network_gateway_connection",
+    argument: "ipsec_policy.ipsec_encryption",
+    checks: [oneOf("AES128", "AES192", "AES256", "DES", "DES3", "GCMAES128", "GCMAES192", "GCMAES256", "None")],
+    source: VNG_CONNECTION,
+  },
+  {
+    cloud: "azure",
+    type: "azurerm_virtual_network_gateway_connection",
+    argument: "ipsec_policy.ipsec_integrity",
+    checks: [oneOf("GCMAES128", "GCMAES192", "GCMAES256", "MD5", "SHA1", "SHA256")],
+    source: VNG_CONNECTION,
+  },
+  {
+    cloud: "azure",
+    type: "azurerm_virtual_network_gateway_connection",
+    argument: "ipsec_policy.pfs_group",
+    checks: [oneOf("ECP256", "ECP384", "None", "PFS1", "PFS14", "PFS2", "PFS2048", "PFS24", "PFSMM")],
+    source: VNG_CONNECTION,
+  },
+  { cloud: "azure", type: "azurerm_virtual_network_gateway_connection", argument: "ipsec_policy.sa_lifetime", checks: [atLeast(300)], source: VNG_CONNECTION },
+  { cloud: "azure", type: "azurerm_virtual_network_gateway_connection", argument: "ipsec_policy.sa_datasize", checks: [atLeast(1024)], source: VNG_CONNECTION },
 
   // Azure: storage
   { cloud: "azure", type: "azurerm_storage_account", argument: "name", checks: [length(3, 24), chars(/^[a-z0-9]$/, "lowercase letters and digits")], source: STORAGE_ACCOUNT_NAME },
@@ -376,7 +643,7 @@ export function limitProblems(attributes: JsonObject, rows: readonly ArgumentLim
   for (const row of rows) {
     if (!applies(attributes, row)) continue;
     for (const { where, value } of valuesAt(attributes, row.argument)) {
-      const found = row.checks.flatMap((check) => problemsOf(where, value, check));
+      const found = row.checks.flatMap((check) => problemsOf(where, value, check, row.sensitive === true));
       if (found.length > 0) problems.push(`${found.join("; ")} (${row.source})`);
     }
   }

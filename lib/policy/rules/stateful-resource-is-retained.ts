@@ -8,12 +8,36 @@ import { NOT_APPLICABLE, outcomeOf, type ResourceRule } from "../rule";
  * (an `azurerm_key_vault_key`, or an `azapi_resource` of type `Microsoft.KeyVault/vaults/keys@...`;
  * other azapi resources are not applicable), and `force_destroy` never true on a bucket (it would
  * delete every object with the bucket).
+ *
+ * Nor can a plan silently end what keeps those copies available and accountable on AWS, so the same
+ * `prevent_destroy` is required on
+ * - `aws_s3_bucket_replication_configuration`: destroying it stops every copy of the registry
+ *   (terraform-provider-aws internal/service/s3/bucket_replication_configuration.go deletes with
+ *   DeleteBucketReplication);
+ * - `aws_s3_bucket_logging`: destroying it switches access logging off (PutBucketLogging with an
+ *   empty BucketLoggingStatus, internal/service/s3/bucket_logging.go);
+ * - `aws_s3_bucket_ownership_controls`: destroying it calls DeleteBucketOwnershipControls, which
+ *   re-enables ACLs (internal/service/s3/bucket_ownership_controls.go);
+ * - `aws_flow_log`: the site network's evidence trail (DeleteFlowLogs, internal/service/ec2/vpc_flow_log.go).
+ * Their "prevent_destroy" also blocks a change that would replace them, which is the point: it needs
+ * a deliberate step (lifting it, or `terraform state rm`).
  */
 export const StatefulResourceIsRetained: ResourceRule = {
   kind: "resource",
   name: "StatefulResourceIsRetained",
-  description: "Every resource that holds data or keys is protected from destruction by a plan.",
-  resourceTypes: ["aws_s3_bucket", "aws_kms_key", "azurerm_storage_account", "azurerm_key_vault", "azurerm_key_vault_key", "azapi_resource"],
+  description: "Every resource that holds data or keys, and every AWS replication, access-logging, bucket-ownership and flow-log configuration, is protected from destruction by a plan.",
+  resourceTypes: [
+    "aws_s3_bucket",
+    "aws_kms_key",
+    "aws_s3_bucket_replication_configuration",
+    "aws_s3_bucket_logging",
+    "aws_s3_bucket_ownership_controls",
+    "aws_flow_log",
+    "azurerm_storage_account",
+    "azurerm_key_vault",
+    "azurerm_key_vault_key",
+    "azapi_resource",
+  ],
   evaluate: (resource) => {
     if (resource.type === "azapi_resource" && !isAzapiVaultKey(resource)) return NOT_APPLICABLE;
     const problems: string[] = [];

@@ -1,12 +1,15 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CustomerGateway } from "@cdktf/provider-aws/lib/customer-gateway";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { RolesanywhereProfile } from "@cdktf/provider-aws/lib/rolesanywhere-profile";
+import { RolesanywhereTrustAnchor } from "@cdktf/provider-aws/lib/rolesanywhere-trust-anchor";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketObjectLockConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
@@ -14,8 +17,15 @@ import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versionin
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { VpnConnection } from "@cdktf/provider-aws/lib/vpn-connection";
+import { VpnGateway } from "@cdktf/provider-aws/lib/vpn-gateway";
 import { App, Aspects, TerraformStack } from "cdktf";
-import { checkRule, fullAwsSite, pack } from "../helpers";
+import { Network } from "../../../lib/aws/network";
+import { OnPremIngest } from "../../../lib/aws/onprem-ingest";
+import { SiteVpn } from "../../../lib/aws/site-vpn";
+import { CUSTODY } from "../../fixtures";
+import { STATE_CA_PEM } from "../../topology/onprem-fixtures";
+import { awsSite, checkRule, fullAwsSite, pack } from "../helpers";
 
 const RULE = "EMB-P01";
 const EC2 = "(hashicorp/terraform-provider-aws internal/service/ec2/validate.go)";
@@ -158,5 +168,93 @@ describe("EMB-P01 ArgumentsPassAwsProviderValidation", () => {
       "versioning_configuration.status is 'enabled', not one of Enabled, Suspended, Disabled (hashicorp/terraform-provider-aws internal/service/s3/bucket_versioning.go; https://docs.aws.amazon.com/AmazonS3/latest/API/API_VersioningConfiguration.html)",
       "instance_tenancy is 'host', not one of default, dedicated (hashicorp/terraform-provider-aws internal/service/ec2/vpc_.go)",
     ]);
+  });
+
+  test("the site VPN and the datacenter ingest the library builds pass every AWS limit", () => {
+    const result = checkRule(RULE, (s) => {
+      const { store, logBucket } = awsSite(s);
+      const network = new Network(s, "Network", { custody: CUSTODY, cidr: "10.30.0.0/16", region: "eu-south-2", logBucket });
+      const vpn = new SiteVpn(s, "Vpn", { custody: CUSTODY, network, region: "eu-south-2" });
+      vpn.connect("odc-noord", { publicIp: "198.51.100.10", bgpAsn: 65010, cidr: "10.40.0.0/16", stores: [store] });
+      vpn.connect("odc-zuid", { publicIp: "203.0.113.20", bgpAsn: 4200000001, cidr: "10.41.0.0/16", stores: [store] });
+      new OnPremIngest(s, "Ingest", { custody: CUSTODY, name: "nl-embassy-es-embassy-odc-noord-ingest", roleName: "odc-noord-ingest", certificatePem: STATE_CA_PEM, stores: [store] });
+    });
+    expect(result.findings).toEqual([]);
+    // 2 customer gateways, 2 connections, the gateway, the trust anchor and the profile besides the site's own
+    expect(result.summary.checked).toBeGreaterThan(30);
+    expect(result.summary.compliant).toBe(result.summary.checked);
+  });
+
+  test("fails on IAM Roles Anywhere names, source types, oversized certificates and session durations", () => {
+    const result = checkRule(RULE, (s) => {
+      new RolesanywhereTrustAnchor(s, "Anchor", {
+        name: "odc.noord",
+        source: { sourceType: "X509_BUNDLE", sourceData: { x509CertificateData: "x".repeat(16001) } },
+      });
+      new RolesanywhereProfile(s, "Profile", { name: "", durationSeconds: 60, roleArns: [] });
+    });
+    const api = (page: string) => `(https://docs.aws.amazon.com/rolesanywhere/latest/APIReference/API_${page}.html)`;
+    expect(result.problems).toEqual([
+      [
+        `name 'odc.noord' has "."; allowed: letters, digits, spaces, _ and - ${api("CreateTrustAnchor")}`,
+        "source[0].source_type is 'X509_BUNDLE', not one of AWS_ACM_PCA, CERTIFICATE_BUNDLE, SELF_SIGNED_REPOSITORY (hashicorp/terraform-provider-aws internal/service/rolesanywhere/trust_anchor.go)",
+        `source[0].source_data[0].x509_certificate_data '${"x".repeat(16001)}' is 16001 characters, longer than 16000 ${api("SourceData")}`,
+      ].join("; "),
+      [`name '' is 0 characters, shorter than 1 ${api("CreateProfile")}`, `duration_seconds is 60, not a whole number from 900 to 43200 ${api("CreateProfile")}`].join("; "),
+    ]);
+  });
+
+  test("fails on a customer gateway ASN or address AWS refuses, and on an Amazon-side ASN outside the private ranges", () => {
+    const result = checkRule(RULE, (s) => {
+      new CustomerGateway(s, "Narrow", { type: "ipsec.1", bgpAsn: "4200000001", ipAddress: "198.51.100.300" });
+      new CustomerGateway(s, "Wide", { type: "ipsec.2", bgpAsnExtended: "65010", ipAddress: "${var.device_ip}", deviceName: "" });
+      new VpnGateway(s, "Public", { amazonSideAsn: "65535" });
+      new VpnGateway(s, "Legacy", { amazonSideAsn: "7224" });
+      new VpnGateway(s, "Long", { amazonSideAsn: "4294967294" });
+    });
+    const cgw =
+      "(hashicorp/terraform-provider-aws internal/service/ec2/vpnsite_customer_gateway.go; https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateCustomerGateway.html)";
+    expect(result.summary).toMatchObject({ checked: 5, nonCompliant: 3 });
+    expect(result.problems).toEqual([
+      [`bgp_asn is 4200000001, not a whole number from 1 to 2147483647 ${cgw}`, `ip_address '198.51.100.300' is not an IPv4 address such as 198.51.100.10 ${cgw}`].join("; "),
+      "amazon_side_asn is 65535, not a whole number from 64512 to 65534 or from 4200000000 to 4294967294 (or 7224, 9059, 10124, 17493) (hashicorp/terraform-provider-aws internal/service/ec2/vpnsite_gateway.go; hashicorp/terraform-provider-aws internal/verify/validate.go)",
+      [`type is 'ipsec.2', not one of ipsec.1 ${cgw}`, `bgp_asn_extended is 65010, not a whole number from 2147483648 to 4294967295 ${cgw}`, `device_name '' is 0 characters, shorter than 1 ${cgw}`].join("; "),
+    ]);
+  });
+
+  test("fails on VPN tunnel options outside the provider's and EC2's sets, never showing a pre-shared key", () => {
+    const result = checkRule(RULE, (s) =>
+      new VpnConnection(s, "Connection", {
+        customerGatewayId: "cgw-1",
+        vpnGatewayId: "vgw-1",
+        type: "ipsec.2",
+        tunnel1IkeVersions: ["ikev2", "ikev3"],
+        tunnel1Phase1EncryptionAlgorithms: ["AES256-GCM-16", "3DES"],
+        tunnel1Phase1DhGroupNumbers: [20, 5],
+        tunnel1Phase2DhGroupNumbers: [5, 1],
+        tunnel1Phase2LifetimeSeconds: 28800,
+        tunnel1DpdTimeoutSeconds: 10,
+        tunnel1PresharedKey: "0-secret-key",
+        tunnel2StartupAction: "initiate",
+        tunnel2Phase2IntegrityAlgorithms: ["SHA2-256", "MD5"],
+      }),
+    );
+    const vpn = "(hashicorp/terraform-provider-aws internal/service/ec2/vpnsite_connection.go; hashicorp/terraform-provider-aws internal/service/ec2/consts.go)";
+    const options = "(https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_VpnTunnelOptionsSpecification.html)";
+    expect(result.problems).toEqual([
+      [
+        `type is 'ipsec.2', not one of ipsec.1, ipsec.1-aes256 ${vpn}`,
+        `tunnel1_ike_versions[1] is 'ikev3', not one of ikev1, ikev2 ${vpn}`,
+        `tunnel1_phase1_encryption_algorithms[1] is '3DES', not one of AES128, AES256, AES128-GCM-16, AES256-GCM-16 ${vpn}`,
+        `tunnel1_phase1_dh_group_numbers[1] is 5, not one of 2, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24 ${options}`,
+        `tunnel1_phase2_dh_group_numbers[1] is 1, not one of 2, 5, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24 ${options}`,
+        `tunnel1_phase2_lifetime_seconds is 28800, not a whole number from 900 to 3600 ${vpn}`,
+        `tunnel1_dpd_timeout_seconds is 10, not a whole number of at least 30 ${vpn}`,
+        `tunnel1_preshared_key (sensitive value, not shown) has other characters; allowed: letters, digits, _ and .; tunnel1_preshared_key (sensitive value, not shown) must not start with 0 ${vpn}`,
+        `tunnel2_phase2_integrity_algorithms[1] is 'MD5', not one of SHA1, SHA2-256, SHA2-384, SHA2-512 ${vpn}`,
+        `tunnel2_startup_action is 'initiate', not one of add, start ${vpn}`,
+      ].join("; "),
+    ]);
+    expect(result.findings[0].message).not.toContain("secret");
   });
 });
