@@ -235,8 +235,10 @@ export class AwsAccess {
   /**
    * `caller` asks STS to assume `roleArn` (`sts:AssumeRole`, or `sts:TagSession` /
    * `sts:SetSourceIdentity` that come with it) at STS in `region`: its identity policies must
-   * allow it and the role's trust policy must name it (IAM User Guide, "Cross account resource
-   * access in IAM": a role's trust policy is its resource policy, needed even within one account).
+   * allow it and the role's trust policy must allow it or its account, even within one account (a
+   * role's trust policy is the resource policy of sts:AssumeRole: IAM User Guide, "Roles terms and
+   * concepts", role trust policy; the evaluator's StsServiceAuthorizer,
+   * @cloud-copilot/iam-simulate src/services/StsServiceAuthorizer.ts, decides it so).
    */
   public async assumeRole(caller: Caller, roleArn: string, region: string, action = "sts:AssumeRole"): Promise<Step> {
     const context = { ...principalContext(caller), "aws:SecureTransport": "true", "aws:RequestedRegion": region, "aws:ResourceAccount": this.model.accountId };

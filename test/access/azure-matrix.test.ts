@@ -590,7 +590,7 @@ test("the covered topologies hold every way an Azure store is written: an Azure 
       topology.links.some((l) => l.from.cloud === "azure" && l.to.cloud === "azure") && stacks.some((s) => Object.keys(s.json.resource?.azurerm_storage_object_replication ?? {}).length > 0),
   );
   const fromDatacenter = topologies.filter(({ topology }) => topology.primary.cloud === "onprem" && topology.links.some((l) => l.from.id === topology.primary.id && l.to.cloud === "azure"));
-  expect(withWriters.map((t) => t.topology.name)).toEqual(["de-embassy"]);
+  expect(withWriters.map((t) => t.topology.name)).toEqual(expect.arrayContaining(["de-embassy"]));
   expect(replicated.map((t) => t.topology.name)).toEqual(expect.arrayContaining(["nl-embassy", "de-embassy"]));
   expect(fromDatacenter.length).toBeGreaterThanOrEqual(2);
   expect(EXAMPLES.map((f) => basename(f))).toEqual(expect.arrayContaining(["ee-embassy.yaml", "nl-embassy.yaml"]));
@@ -680,6 +680,23 @@ describe("each matrix assertion fails when the grant it guards changes (the gene
       new RegExp(`^no-embassy/cars: ${BLOBS}/write by \\[${ADMIN_B}\\], expected nobody \\(not the primary, and no datacenter sends it here\\) \\[\\]$`),
     ],
     [
+      "the writer is granted at the primary's flow-log account",
+      () => {
+        const primary = stackName("de-primary");
+        const writerRole = roleHolding(`${BLOBS}/write`, primary);
+        const flowLog = inStack(base, "azurerm_network_watcher_flow_log", primary)[0];
+        return mutate((json) =>
+          grant(json(primary), "Mutant", {
+            scope: String(flowLog.attributes.storage_account_id),
+            principal_id: ADMIN_B,
+            role_definition_id: `\${azurerm_role_definition.${writerRole}.role_definition_resource_id}`,
+          }),
+        );
+      },
+      writerProblems,
+      new RegExp(`^de-embassy-de-primary: azurerm_role_assignment\\.Mutant lets ${ADMIN_B} ${BLOBS}/write at /subscriptions/\\S+/storageAccounts/[a-z0-9]+, not a registry container it is expected to write$`),
+    ],
+    [
       "the writer loses the primary",
       () => {
         const a = assignmentName((x) => x.principal.id === ADMIN_B && x.scope === pathOf(storeAt("de-primary", "tax").containers[0]));
@@ -760,6 +777,163 @@ describe("each matrix assertion fails when the grant it guards changes (the gene
       () => mutate((json) => grant(json(stackName("de-north")), "Mutant", { scope: rgPath("de-north"), principal_id: ADMIN_D, role_definition_name: "Contributor" })),
       destructionProblems,
       new RegExp(`^de-north/brp: Microsoft\\.Storage/storageAccounts/delete at azurerm_storage_account\\.\\S+ by \\[${ADMIN_D}\\], expected nobody$`),
+    ],
+  ];
+
+  test("the unchanged synthesis passes every check", () => {
+    for (const [, check] of CHECKS) expect(check(base, topology)).toEqual([]);
+  });
+
+  test.each(mutations)("fails when %s", (_name, build, check, message) => {
+    expect(check(build(), topology)).toContainEqual(expect.stringMatching(message));
+  });
+});
+
+describe("each matrix assertion fails when the grant it guards changes (the nl-embassy example: a datacenter primary sending to an Azure site)", () => {
+  const { topology, base, storeAt, rgOf, assignmentName, mutate, grant } = mutationKit(EXAMPLE_FILE);
+  // Everything below follows from the topology: the first datacenter link to an Azure site.
+  const ingest = ingests(base, topology)[0];
+  if (!ingest) throw new Error(`${EXAMPLE_FILE} has no datacenter sending to an Azure site`);
+  const identity = identityOf(ingest);
+  if (!identity) throw new Error(`${ingest.site.id}: no ingest identity for ${ingest.datacenter.id}`);
+  const site = ingest.site.id;
+  const dc = ingest.datacenter.id;
+  const stack = identity.stack;
+  const id = pathOf(identity);
+  const principalRef = `\${${identity.address}.principal_id}`;
+  const [first] = ingest.registries;
+  const last = ingest.registries[ingest.registries.length - 1];
+  const container = (registry: string) => pathOf(storeAt(site, registry).containers[0]);
+  const ingestGrant = (registry: string) => assignmentName((a) => a.principal.id === id && a.scope === container(registry));
+  const ingestRole = ingestGrant(first).assignment.role;
+  const ingestRoleName = ingestRole.definedIn?.address.split(".")[1] ?? "";
+  const [custodian] = duties(topology, ingest.site).custodians;
+  const credential = base.resources("azurerm_federated_identity_credential").find((c) => c.stack === stack && String(c.attributes.parent_id) === `\${${identity.address}.id}`);
+  if (!credential) throw new Error(`${stack}: no federated credential on ${identity.address}`);
+  const subject = ingest.datacenter.identity.azure?.subject;
+  const otherDatacenter = topology.sites.find((s) => s.cloud === "onprem" && s.id !== dc);
+  if (!otherDatacenter) throw new Error(`${EXAMPLE_FILE} has one datacenter only`);
+
+  const mutations: ReadonlyArray<readonly [string, () => AzureAccess, Check, RegExp]> = [
+    [
+      "the copy job's identity loses one carried registry",
+      () => {
+        const a = ingestGrant(last);
+        return mutate((json) => delete json(a.stack).resource.azurerm_role_assignment[a.name]);
+      },
+      writerProblems,
+      new RegExp(`^${site}/${last}: ${BLOBS}/write by \\[\\], expected the ingest identity of ${dc} ${escape(list([id]))}$`),
+    ],
+    [
+      "a custodian is granted the ingest role on a carried container",
+      () => mutate((json) => grant(json(stack), "Mutant", { scope: container(first), principal_id: custodian, role_definition_id: `\${azurerm_role_definition.${ingestRoleName}.role_definition_resource_id}` })),
+      writerProblems,
+      new RegExp(`^${site}/${first}: ${BLOBS}/add/action by ${escape(list([custodian, id]))}, expected the ingest identity of ${dc} ${escape(list([id]))}$`),
+    ],
+    [
+      "the ingest grant widens to the store's account",
+      () => {
+        const a = ingestGrant(first);
+        return mutate((json) => (json(stack).resource.azurerm_role_assignment[a.name].scope = `\${${storeAt(site, first).account.address}.id}`));
+      },
+      ingestProblems,
+      new RegExp(`^${site}: the ingest identity of ${dc} holds '${escape(ingestRole.name)}' at ${escape(pathOf(storeAt(site, first).account))}, beyond the carried registries' containers$`),
+    ],
+    [
+      "the ingest grant moves to the flow-log account",
+      () => {
+        const a = ingestGrant(first);
+        const flowLog = inStack(base, "azurerm_network_watcher_flow_log", stack)[0];
+        return mutate((json) => (json(stack).resource.azurerm_role_assignment[a.name].scope = String(flowLog.attributes.storage_account_id)));
+      },
+      flowLogProblems,
+      new RegExp(`^${site}: flow logs ${BLOBS}/write by ${escape(list([id]))}, expected nobody$`),
+    ],
+    [
+      "the ingest role may read",
+      () => mutate((json) => json(stack).resource.azurerm_role_definition[ingestRoleName].permissions[0].data_actions.push(`${BLOBS}/read`)),
+      ingestProblems,
+      new RegExp(`^${site}: the ingest identity of ${dc} can ${BLOBS}/read at ${escape(container(first))}$`),
+    ],
+    [
+      "the ingest role may delete blob versions",
+      () => mutate((json) => json(stack).resource.azurerm_role_definition[ingestRoleName].permissions[0].data_actions.push(`${BLOBS}/deleteBlobVersion/action`)),
+      ingestProblems,
+      new RegExp(`^${site}: the ingest identity of ${dc} can ${BLOBS}/deleteBlobVersion/action at ${escape(container(last))}$`),
+    ],
+    [
+      "the ingest role may set blob immutability policies",
+      () => mutate((json) => json(stack).resource.azurerm_role_definition[ingestRoleName].permissions[0].data_actions.push(`${BLOBS}/immutableStorage/runAsSuperUser/action`)),
+      ingestProblems,
+      new RegExp(`^${site}: the ingest identity of ${dc} can ${BLOBS}/immutableStorage/runAsSuperUser/action at ${escape(container(first))}$`),
+    ],
+    [
+      "the ingest role may write the container's immutability policy",
+      () => mutate((json) => json(stack).resource.azurerm_role_definition[ingestRoleName].permissions[0].actions.push("Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies/write")),
+      ingestProblems,
+      new RegExp(`^${site}: the ingest identity of ${dc} can Microsoft\\.Storage/storageAccounts/blobServices/containers/immutabilityPolicies/write at ${escape(container(first))}$`),
+    ],
+    [
+      "the copy job's identity is made Contributor on a store's account",
+      () => mutate((json) => grant(json(stack), "Mutant", { scope: `\${${storeAt(site, last).account.address}.id}`, principal_id: principalRef, role_definition_name: "Contributor" })),
+      ingestProblems,
+      new RegExp(`^${site}: the ingest identity of ${dc} can Microsoft\\.Storage/storageAccounts/listKeys/action at ${escape(pathOf(storeAt(site, last).account))}$`),
+    ],
+    [
+      "the copy job's federated credential trusts another subject",
+      () => mutate((json) => (json(stack).resource.azurerm_federated_identity_credential[credential.name].subject = "someone-else")),
+      ingestProblems,
+      new RegExp(`^${site}: the federated credential ${escape(credential.address)} of the ingest identity of ${dc} trusts subject 'someone-else', expected '${escape(String(subject))}'$`),
+    ],
+    [
+      "a second federated credential lets another issuer sign in as the copy job's identity",
+      () =>
+        mutate((json) => {
+          json(stack).resource.azurerm_federated_identity_credential.Mutant = { ...structuredClone(credential.attributes), name: "mutant", issuer: "https://sts.example.org" };
+        }),
+      ingestProblems,
+      new RegExp(`^${site}: the ingest identity of ${dc} has 2 federated credentials, expected 1$`),
+    ],
+    [
+      "a store's own identity accepts federated sign-in",
+      () =>
+        mutate((json) => {
+          const store = storeAt(site, first);
+          json(stack).resource.azurerm_federated_identity_credential.Mutant = { ...structuredClone(credential.attributes), name: "mutant", parent_id: `\${${store.identity.address}.id}` };
+        }),
+      ingestProblems,
+      new RegExp(`^${stack}: azurerm_federated_identity_credential\\.Mutant lets an outside token sign in as ${escape(storeAt(site, first).identity.address)}, which is no datacenter's ingest identity$`),
+    ],
+    [
+      "the copy job's identity is tagged for another datacenter",
+      () => mutate((json) => (json(stack).resource.azurerm_user_assigned_identity[identity.name].tags[DATACENTER_TAG] = otherDatacenter.id)),
+      principalProblems,
+      new RegExp(`^${stack}: azurerm_role_assignment\\.\\S+ grants '${escape(ingestRole.name)}' to ${escape(id)}, neither a custody administrator, a store's own identity nor a datacenter's ingest identity$`),
+    ],
+    [
+      "the copy job's identity is tagged for another datacenter (the datacenter that sends has no identity)",
+      () => mutate((json) => (json(stack).resource.azurerm_user_assigned_identity[identity.name].tags[DATACENTER_TAG] = otherDatacenter.id)),
+      ingestProblems,
+      new RegExp(`^${site}: 0 user-assigned identities tagged ${DATACENTER_TAG}=${dc}, expected 1 \\(the identity datacenter ${dc}'s copy job signs in as\\)$`),
+    ],
+    [
+      "a managed identity no datacenter signs in as is granted Reader",
+      () =>
+        mutate((json) => {
+          json(stack).resource.azurerm_user_assigned_identity.Mutant = { name: "mutant", location: identity.attributes.location, resource_group_name: identity.attributes.resource_group_name };
+          grant(json(stack), "Mutant", { scope: `\${${storeAt(site, first).account.address}.id}`, principal_id: "${azurerm_user_assigned_identity.Mutant.principal_id}", role_definition_name: "Reader" });
+        }),
+      principalProblems,
+      new RegExp(`^${stack}: azurerm_role_assignment\\.Mutant grants 'Reader' to /subscriptions/\\S+/providers/Microsoft\\.ManagedIdentity/userAssignedIdentities/mutant, neither a custody administrator, a store's own identity nor a datacenter's ingest identity$`),
+    ],
+    [
+      "the auditors' flow-log grant widens to the resource group",
+      () => {
+        const a = assignmentName((x) => x.stack === stack && x.principal.id === custodian && x.role.name === "Storage Blob Data Reader");
+        return mutate((json) => (json(stack).resource.azurerm_role_assignment[a.name].scope = `\${${rgOf(site).address}.id}`));
+      },
+      keyAdministratorProblems,
+      new RegExp(`^key administrator ${custodian} can ${BLOBS}/read at ${escape(container(first))}$`),
     ],
   ];
 

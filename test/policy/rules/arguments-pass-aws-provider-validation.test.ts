@@ -197,8 +197,8 @@ describe("EMB-P01 ArgumentsPassAwsProviderValidation", () => {
     expect(result.problems).toEqual([
       [
         `name 'odc.noord' has "."; allowed: letters, digits, spaces, _ and - ${api("CreateTrustAnchor")}`,
-        "source[0].source_type is 'X509_BUNDLE', not one of AWS_ACM_PCA, CERTIFICATE_BUNDLE, SELF_SIGNED_REPOSITORY (hashicorp/terraform-provider-aws internal/service/rolesanywhere/trust_anchor.go)",
-        `source[0].source_data[0].x509_certificate_data '${"x".repeat(16001)}' is 16001 characters, longer than 16000 ${api("SourceData")}`,
+        "source.source_type is 'X509_BUNDLE', not one of AWS_ACM_PCA, CERTIFICATE_BUNDLE, SELF_SIGNED_REPOSITORY (hashicorp/terraform-provider-aws internal/service/rolesanywhere/trust_anchor.go)",
+        `source.source_data.x509_certificate_data '${"x".repeat(16001)}' is 16001 characters, longer than 16000 ${api("SourceData")}`,
       ].join("; "),
       [`name '' is 0 characters, shorter than 1 ${api("CreateProfile")}`, `duration_seconds is 60, not a whole number from 900 to 43200 ${api("CreateProfile")}`].join("; "),
     ]);

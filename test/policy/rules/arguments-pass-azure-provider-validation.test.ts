@@ -1,15 +1,22 @@
+import { FederatedIdentityCredential } from "@cdktf/provider-azurerm/lib/federated-identity-credential";
 import { KeyVault } from "@cdktf/provider-azurerm/lib/key-vault";
 import { KeyVaultKey } from "@cdktf/provider-azurerm/lib/key-vault-key";
 import { LogAnalyticsWorkspace } from "@cdktf/provider-azurerm/lib/log-analytics-workspace";
 import { ManagementLock } from "@cdktf/provider-azurerm/lib/management-lock";
 import { NetworkSecurityRule } from "@cdktf/provider-azurerm/lib/network-security-rule";
+import { PublicIp } from "@cdktf/provider-azurerm/lib/public-ip";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
 import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container";
+import { VirtualNetworkGateway } from "@cdktf/provider-azurerm/lib/virtual-network-gateway";
+import { VirtualNetworkGatewayConnection } from "@cdktf/provider-azurerm/lib/virtual-network-gateway-connection";
+import { Sleep } from "@cdktf/provider-time/lib/sleep";
 import { TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
 import { EncryptedStore } from "../../../lib/azure/encrypted-store";
+import { OnPremIngest } from "../../../lib/azure/onprem-ingest";
+import { SiteVpn } from "../../../lib/azure/site-vpn";
 import { ADMIN_A, siteParts } from "../../azure/fixtures";
 import { AZURE_ADMIN, checkRule } from "../helpers";
 
@@ -19,6 +26,7 @@ const NAMES = "https://learn.microsoft.com/azure/azure-resource-manager/manageme
 const ARM_KEYS = "(https://learn.microsoft.com/azure/templates/microsoft.keyvault/vaults/keys)";
 const KEY_SIZES = "(https://learn.microsoft.com/azure/key-vault/keys/about-keys-details)";
 const COMMON = { resourceGroupName: "rg", location: "westeurope" };
+const RG_ID = "/subscriptions/22222222-2222-4222-8222-222222222222/resourceGroups/rg";
 
 /** An azapi_resource (the azapi provider has no prebuilt cdktf bindings) with the given arguments. */
 function azapi(scope: Construct, id: string, args: Record<string, unknown>): TerraformResource {
@@ -173,6 +181,141 @@ describe("EMB-P02 ArgumentsPassAzureProviderValidation", () => {
       [
         `name 'log' is 3 characters, shorter than 4 (${AZURERM} internal/services/loganalytics/validate/log_analytics_workspace_name.go)`,
         `retention_in_days is 14, not a whole number from 30 to 730 (or 7) (${AZURERM} internal/services/loganalytics/log_analytics_workspace_resource.go)`,
+      ].join("; "),
+    ]);
+  });
+
+  test("the site VPN and the datacenter ingest the library builds (gateway, public IP, connections, federated credential, waits) pass every Azure limit", () => {
+    const result = checkRule(RULE, (s) => {
+      const parts = siteParts(s);
+      const store = new EncryptedStore(s, "Store", {
+        registryId: "brp",
+        accountName: "teststorebrp",
+        resourceGroupName: parts.resourceGroupName,
+        location: parts.location,
+        retentionDays: 365,
+        network: parts.network,
+        logStore: parts.logStore,
+        keyVault: parts.keyVault,
+      });
+      const vpn = new SiteVpn(s, "Vpn", { ...COMMON, namePrefix: "test", network: parts.network, sku: "VpnGw2AZ" });
+      vpn.connect({ id: "odc-noord", cidr: "10.40.0.0/16", publicIp: "198.51.100.10" });
+      vpn.connect({ id: "odc-zuid", cidr: "10.41.0.0/16", publicIp: "203.0.113.20" });
+      new OnPremIngest(s, "Ingest", { ...COMMON, namePrefix: "test", datacenterId: "odc-noord", issuer: "https://sts.example.nl", subject: "embassy-push", stores: [store], resourceGroupId: RG_ID });
+    });
+    expect(result.findings).toEqual([]);
+    expect(result.summary.checked).toBeGreaterThan(30);
+    expect(result.summary.compliant).toBe(result.summary.checked);
+  });
+
+  test("fails on a public IP of the retired Basic SKU, a dynamic address on a Standard SKU, and a global tier on StandardV2", () => {
+    const result = checkRule(RULE, (s) => {
+      new PublicIp(s, "Basic", { ...COMMON, name: "gw-ip-", sku: "Basic", allocationMethod: "Dynamic", idleTimeoutInMinutes: 60 });
+      new PublicIp(s, "Dynamic", { ...COMMON, name: "gw-ip", sku: "Standard", allocationMethod: "Dynamic" });
+      new PublicIp(s, "Global", { ...COMMON, name: "gw-ip", sku: "StandardV2", skuTier: "Global", allocationMethod: "Static", ipVersion: "ipv4" });
+    });
+    const ip = `(${AZURERM} internal/services/network/public_ip_resource.go)`;
+    expect(result.problems).toEqual([
+      [
+        `name 'gw-ip-' must end with a letter, digit or underscore (${NAMES}#microsoftnetwork)`,
+        `sku is 'Basic', not one of Standard, StandardV2 ${ip}`,
+        `idle_timeout_in_minutes is 60, not a whole number from 4 to 30 ${ip}`,
+      ].join("; "),
+      `allocation_method is 'Dynamic', not one of Static ${ip}`,
+      [`sku is 'StandardV2', not one of Standard ${ip}`, `ip_version is 'ipv4', not one of IPv4, IPv6 ${ip}`].join("; "),
+    ]);
+  });
+
+  test("fails on VPN gateway SKUs the gateway's type, VPN type and generation rule out, and on the retired non-AZ SKUs", () => {
+    const gateway = (s: Construct, id: string, args: { sku: string; generation?: string; vpnType?: string }) =>
+      new VirtualNetworkGateway(s, id, {
+        ...COMMON,
+        name: `gw-${id.toLowerCase()}`,
+        type: "Vpn",
+        ...args,
+        ipConfiguration: [{ subnetId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/GatewaySubnet", publicIpAddressId: "/ip" }],
+      });
+    const result = checkRule(RULE, (s) => {
+      gateway(s, "Gen1", { sku: "VpnGw4AZ", generation: "Generation1", vpnType: "RouteBased" });
+      gateway(s, "Gen2", { sku: "VpnGw1AZ", generation: "Generation2", vpnType: "RouteBased" });
+      gateway(s, "Legacy", { sku: "VpnGw2", generation: "Generation2", vpnType: "RouteBased" });
+      gateway(s, "Policy", { sku: "VpnGw1AZ", vpnType: "PolicyBased" });
+      gateway(s, "Valid", { sku: "VpnGw5AZ", generation: "Generation2", vpnType: "RouteBased" });
+    });
+    const gw = `(${AZURERM} internal/services/network/virtual_network_gateway_resource.go)`;
+    expect(result.summary).toMatchObject({ checked: 5, nonCompliant: 4 });
+    expect(result.problems).toEqual([
+      `sku is 'VpnGw4AZ', not one of Basic, Standard, HighPerformance, VpnGw1, VpnGw2, VpnGw3, VpnGw1AZ, VpnGw2AZ, VpnGw3AZ ${gw}`,
+      `sku is 'VpnGw1AZ', not one of VpnGw2, VpnGw3, VpnGw4, VpnGw5, VpnGw2AZ, VpnGw3AZ, VpnGw4AZ, VpnGw5AZ ${gw}`,
+      "sku 'VpnGw2' is a non-AZ SKU, which Azure no longer creates (since January 2025); use its AZ SKU, e.g. VpnGw1AZ (https://learn.microsoft.com/azure/vpn-gateway/gateway-sku-consolidation)",
+      `sku is 'VpnGw1AZ', not one of Basic ${gw}`,
+    ]);
+  });
+
+  test("fails on connection DPD timeouts, routing weights and IPsec policies outside the provider's and Azure's limits", () => {
+    const result = checkRule(RULE, (s) =>
+      new VirtualNetworkGatewayConnection(s, "Connection", {
+        ...COMMON,
+        name: "site to odc",
+        type: "IPSec",
+        virtualNetworkGatewayId: "/gw",
+        connectionProtocol: "IKEv3",
+        dpdTimeoutSeconds: 5,
+        routingWeight: 40000,
+        ipsecPolicy: {
+          dhGroup: "ECP521",
+          ikeEncryption: "GCMAES256",
+          ikeIntegrity: "SHA512",
+          ipsecEncryption: "GCMAES256",
+          ipsecIntegrity: "GCMAES256",
+          pfsGroup: "PFS21",
+          saLifetime: 120,
+          saDatasize: 512,
+        },
+      }),
+    );
+    const conn = `(${AZURERM} internal/services/network/virtual_network_gateway_connection_resource.go)`;
+    expect(result.problems).toEqual([
+      [
+        `name 'site to odc' has " "; allowed: letters, digits and _ . - (${NAMES}#microsoftnetwork)`,
+        `type is 'IPSec', not one of ExpressRoute, IPsec, Vnet2Vnet ${conn}`,
+        `connection_protocol is 'IKEv3', not one of IKEv1, IKEv2 ${conn}`,
+        `routing_weight is 40000, not a whole number from 0 to 32000 ${conn}`,
+        "dpd_timeout_seconds is 5, not a whole number from 9 to 3600 (https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-vpn-faq)",
+        `ipsec_policy.dh_group is 'ECP521', not one of DHGroup1, DHGroup14, DHGroup2, DHGroup2048, DHGroup24, ECP256, ECP384, None ${conn}`,
+        `ipsec_policy.ike_integrity is 'SHA512', not one of GCMAES128, GCMAES256, MD5, SHA1, SHA256, SHA384 ${conn}`,
+        `ipsec_policy.pfs_group is 'PFS21', not one of ECP256, ECP384, None, PFS1, PFS14, PFS2, PFS2048, PFS24, PFSMM ${conn}`,
+        `ipsec_policy.sa_lifetime is 120, not a whole number of at least 300 ${conn}`,
+        `ipsec_policy.sa_datasize is 512, not a whole number of at least 1024 ${conn}`,
+      ].join("; "),
+    ]);
+  });
+
+  test("fails on federated credential names and claims Entra refuses, and on wait durations the time provider cannot parse", () => {
+    const result = checkRule(RULE, (s) => {
+      new FederatedIdentityCredential(s, "Credential", {
+        resourceGroupName: "rg",
+        parentId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/u",
+        name: "-odc.noord",
+        audience: ["api://AzureADTokenExchange"],
+        issuer: `https://sts.example.nl/${"i".repeat(600)}`,
+        subject: "",
+      });
+      new Sleep(s, "Wait", { createDuration: "5 minutes", destroyDuration: "1h30m" });
+      new Sleep(s, "Fine", { createDuration: "300s", destroyDuration: "1.5h" });
+    });
+    const fic = "(https://learn.microsoft.com/entra/workload-id/workload-identity-federation-considerations)";
+    const sleep = "(hashicorp/terraform-provider-time internal/provider/resource_time_sleep.go)";
+    expect(result.summary).toMatchObject({ checked: 3, nonCompliant: 2 });
+    expect(result.problems).toEqual([
+      [
+        `name '-odc.noord' has "."; allowed: letters, digits, _ and -; name '-odc.noord' must start with a letter or digit ${fic}`,
+        `issuer 'https://sts.example.nl/${"i".repeat(600)}' is 623 characters, longer than 600 ${fic}`,
+        `subject '' is 0 characters, shorter than 1 ${fic}`,
+      ].join("; "),
+      [
+        `create_duration '5 minutes' must be a number immediately followed by ms, s, m or h, such as '300s' ${sleep}`,
+        `destroy_duration '1h30m' must be a number immediately followed by ms, s, m or h, such as '300s' ${sleep}`,
       ].join("; "),
     ]);
   });

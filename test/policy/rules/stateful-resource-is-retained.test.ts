@@ -6,7 +6,18 @@ import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
 import { AzapiResource } from "../../../lib/azure/azapi/resource";
 import { CustodyKey } from "../../../lib/azure/custody-key";
 import type { ICustodyKeyVault } from "../../../lib/azure/key-vault";
-import { AZURE_ADMIN, awsSite, checkRule } from "../helpers";
+import { TerraformResource } from "cdktf";
+import type { Construct } from "constructs";
+import { Network } from "../../../lib/aws/network";
+import { CUSTODY } from "../../fixtures";
+import { AZURE_ADMIN, awsSite, checkRule, linkedStores } from "../helpers";
+
+/** The one Terraform resource at `path` below `scope` (construct ids joined by '/'). */
+function only(scope: Construct, path: string): TerraformResource {
+  const resource = path.split("/").reduce((c: Construct, id) => c.node.findChild(id), scope);
+  if (!(resource instanceof TerraformResource)) throw new Error(`${path} is not a Terraform resource`);
+  return resource;
+}
 
 const RULE = "EMB-S07";
 
@@ -19,8 +30,32 @@ const VAULT: ICustodyKeyVault = {
 };
 
 describe("EMB-S07 StatefulResourceIsRetained", () => {
-  test("the store's bucket and key and the log bucket are retained", () => {
-    expect(checkRule(RULE, (s) => awsSite(s)).summary).toMatchObject({ checked: 3, compliant: 3 });
+  test("the store's bucket and key and the log bucket are retained, with the buckets' ownership controls and the store's access logging", () => {
+    // 2 buckets, 1 key, 2 aws_s3_bucket_ownership_controls, 1 aws_s3_bucket_logging
+    expect(checkRule(RULE, (s) => awsSite(s)).summary).toMatchObject({ checked: 6, compliant: 6, nonCompliant: 0 });
+  });
+
+  test("the replication configuration of a ReplicationLink and the flow log of a Network are retained", () => {
+    const synth = (build: (s: Construct) => void) => checkRule(RULE, build);
+    // the link's three buckets (log, source, target) and two keys, 3 ownership controls, 2 loggings, 1 replication configuration
+    expect(synth((s) => linkedStores(s)).summary).toMatchObject({ checked: 11, compliant: 11 });
+    const withNetwork = synth((s) => {
+      const { logBucket } = awsSite(s);
+      new Network(s, "Network", { custody: CUSTODY, cidr: "10.10.0.0/16", region: "eu-south-2", logBucket });
+    });
+    expect(withNetwork.summary).toMatchObject({ checked: 7, compliant: 7 });
+  });
+
+  test.each([
+    ["aws_s3_bucket_replication_configuration", "site/Link/Resource", (s: Construct) => linkedStores(s).resource],
+    ["aws_s3_bucket_logging", "site/Store/AccessLogging", (s: Construct) => only(awsSite(s).store, "AccessLogging")],
+    ["aws_s3_bucket_ownership_controls", "site/Logs/Bucket/Ownership", (s: Construct) => only(awsSite(s).logBucket, "Bucket/Ownership")],
+    ["aws_flow_log", "site/Network/FlowLog", (s: Construct) => only(new Network(s, "Network", { custody: CUSTODY, cidr: "10.10.0.0/16", region: "eu-south-2", logBucket: awsSite(s).logBucket }), "FlowLog")],
+  ])("fails when the library's %s loses prevent_destroy through an override", (type, path, pick) => {
+    const result = checkRule(RULE, (s) => pick(s).addOverride("lifecycle.prevent_destroy", false));
+    expect(result.findings.map((f) => f.message)).toEqual([
+      `[EMB-S07] ${path} (${type}): lifecycle.prevent_destroy is not true. Fix: set lifecycle { prevent_destroy = true } (and never force_destroy) on every resource holding data or keys, including Key Vault keys created as azapi_resource, and on S3 replication, access-logging and ownership configurations and VPC flow logs`,
+    ]);
   });
 
   test("Azure stores, vaults and keys with prevent_destroy are compliant", () => {
@@ -64,7 +99,7 @@ describe("EMB-S07 StatefulResourceIsRetained", () => {
       new AzapiResource(s, "VaultKey", { type: "microsoft.keyvault/vaults/Keys@2023-07-01", name: "k", parentId: VAULT.vaultId, body: { properties: { kty: "RSA-HSM", keySize: 3072 } } }),
     );
     expect(result.findings.map((f) => f.message)).toEqual([
-      "[EMB-S07] site/VaultKey (azapi_resource): lifecycle.prevent_destroy is not true. Fix: set lifecycle { prevent_destroy = true } (and never force_destroy) on every resource holding data or keys, including Key Vault keys created as azapi_resource",
+      "[EMB-S07] site/VaultKey (azapi_resource): lifecycle.prevent_destroy is not true. Fix: set lifecycle { prevent_destroy = true } (and never force_destroy) on every resource holding data or keys, including Key Vault keys created as azapi_resource, and on S3 replication, access-logging and ownership configurations and VPC flow logs",
     ]);
   });
 
