@@ -229,14 +229,17 @@ export class AwsSiteStack extends TerraformStack implements IngestingStack {
       network: datacenter.vpn
         ? {
             kind: "vpn",
+            siteCidr: this.site.cidr,
             vpnConnectionId: deployed(`${prefix}-vpn-connection-id`),
             s3EndpointDnsName: deployed(`${prefix}-s3-endpoint-dns-name`),
-            note: "writes are admitted only through this interface endpoint: use https://bucket.<s3EndpointDnsName> as the S3 endpoint URL",
+            note: "writes are admitted only through this interface endpoint: use https://bucket.<s3EndpointDnsName> (the literal word 'bucket') as the S3 endpoint URL, with the site's region; routes come by BGP",
           }
         : { kind: "internet", s3Endpoint: `https://s3.${this.site.region}.amazonaws.com` },
       upload: {
         checksum: "SHA256",
         encryptionHeaders: "none: S3 encrypts with the store's custody key by default; if sent, aws:kms with exactly keyArn",
+        operations: "PutObject or multipart uploads only: the role cannot list, HEAD, read, delete or set ACLs (aws s3 sync and HEAD-based resumes get 403)",
+        egress: `the copy job also needs HTTPS to rolesanywhere.${this.site.region}.amazonaws.com (credentials)`,
       },
       registries: (this.ingestStores.get(datacenter.id) ?? []).map((store) => ({
         id: store.registryId,

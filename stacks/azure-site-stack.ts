@@ -15,7 +15,7 @@ import { INGEST_PERMISSIONS } from "../lib/azure/perms";
 import { globalAlphanumericName } from "../lib/azure/private/naming";
 import { CustomRole } from "../lib/azure/private/roles";
 import { ReplicationLink } from "../lib/azure/replication-link";
-import { SiteVpn } from "../lib/azure/site-vpn";
+import { SiteVpn, VPN_IPSEC_POLICY } from "../lib/azure/site-vpn";
 import type { OnPremSite, Site, Topology } from "../lib/topology/model";
 import { registriesAt } from "../lib/topology/holdings";
 import { applyBackend, type BackendConfig } from "./backend";
@@ -268,6 +268,10 @@ export class AzureSiteStack extends TerraformStack implements IngestingStack {
       if (this.node.tryFindChild(`${prefix}-${store.registryId}-account`)) continue;
       new TerraformOutput(this, `${prefix}-${store.registryId}-account`, { value: store.accountName, description: `Storage account datacenter ${site.id} writes registry '${store.registryId}' to` });
       new TerraformOutput(this, `${prefix}-${store.registryId}-container`, { value: store.containerName, description: `Container of registry '${store.registryId}' in that account` });
+      new TerraformOutput(this, `${prefix}-${store.registryId}-endpoint-ip`, {
+        value: store.privateEndpointIp,
+        description: `Private IP of that account's blob endpoint: where ${store.accountName}.privatelink.blob.core.windows.net must resolve for datacenter ${site.id}`,
+      });
     }
     return ingest;
   }
@@ -303,15 +307,32 @@ export class AzureSiteStack extends TerraformStack implements IngestingStack {
       network: {
         kind: "vpn",
         gatewayPublicIp: deployed("vpn-gateway-ip"),
+        siteCidr: this.site.cidr,
+        routing: "static: route siteCidr into the tunnel (the gateway routes the datacenter's cidr back)",
+        // The device must match or contain the connection's custom IPsec/IKE policy (Microsoft, ipsec-ike-policy-howto).
+        ipsecPolicy: { ...VPN_IPSEC_POLICY, ikeSaLifetimeSeconds: 28_800, ikeVersion: "IKEv2" },
         dns:
-          "the accounts take only their private endpoints: resolve <account>.blob.core.windows.net through the site VPN, " +
-          "with a conditional forwarder on the datacenter's DNS to an Azure DNS Private Resolver inbound endpoint in the site VNet, " +
-          "or A records for <account>.privatelink.blob.core.windows.net with each endpoint's private address",
+          "the accounts take only their private endpoints, and no DNS resolver is built here: make <account>.blob.core.windows.net " +
+          "resolve to each registry's endpointIp in the datacenter's DNS (A records for <account>.privatelink.blob.core.windows.net, " +
+          "or a conditional forwarder to an Azure DNS Private Resolver you add in the site VNet)",
+      },
+      upload: {
+        operations: "Put Blob or Put Block + Put Block List only; the identity cannot read, list or delete",
+        ifNoneMatch: "send If-None-Match: * so an existing blob is answered 409 instead of being overwritten (a resumable push detects what is already there this way)",
+        egress: "the copy job also needs HTTPS to login.microsoftonline.com (token exchange)",
       },
       registries: ingest.registryIds.map((id) => {
         const account = this.accountNames.get(id) as string;
         // EncryptedStore names the store's key `<account>-cmk` in the site's custody vault.
-        return { id, url: `https://${account}.blob.core.windows.net/${REGISTRY_CONTAINER}/`, account, container: REGISTRY_CONTAINER, keyVault: this.vaultName, keyName: `${account}-cmk` };
+        return {
+          id,
+          url: `https://${account}.blob.core.windows.net/${REGISTRY_CONTAINER}/`,
+          account,
+          container: REGISTRY_CONTAINER,
+          endpointIp: deployed(`${id}-endpoint-ip`),
+          keyVault: this.vaultName,
+          keyName: `${account}-cmk`,
+        };
       }),
     };
   }

@@ -32,6 +32,8 @@ export interface AzureRegistryTarget {
   readonly url: string;
   readonly account: string;
   readonly container: string;
+  /** The private address `<account>.blob.core.windows.net` must resolve to from the datacenter. */
+  readonly endpointIp: DeployedValue;
   /** The store's customer-managed key (the account encrypts with it; nothing to send). */
   readonly keyVault: string;
   readonly keyName: string;
@@ -56,9 +58,9 @@ export interface AwsPushTarget extends TargetCommon {
     readonly profileArn: DeployedValue;
   };
   readonly network:
-    | { readonly kind: "vpn"; readonly vpnConnectionId: DeployedValue; readonly s3EndpointDnsName: DeployedValue; readonly note: string }
+    | { readonly kind: "vpn"; readonly siteCidr: string; readonly vpnConnectionId: DeployedValue; readonly s3EndpointDnsName: DeployedValue; readonly note: string }
     | { readonly kind: "internet"; readonly s3Endpoint: string };
-  readonly upload: { readonly checksum: "SHA256"; readonly encryptionHeaders: string };
+  readonly upload: { readonly checksum: "SHA256"; readonly encryptionHeaders: string; readonly operations: string; readonly egress: string };
   readonly registries: readonly AwsRegistryTarget[];
 }
 
@@ -72,7 +74,16 @@ export interface AzurePushTarget extends TargetCommon {
     readonly subject: string;
     readonly audience: string;
   };
-  readonly network: { readonly kind: "vpn"; readonly gatewayPublicIp: DeployedValue; readonly dns: string };
+  readonly network: {
+    readonly kind: "vpn";
+    readonly gatewayPublicIp: DeployedValue;
+    readonly siteCidr: string;
+    readonly routing: string;
+    /** What the datacenter's VPN device must match (Azure's custom IPsec/IKE policy of the connection). */
+    readonly ipsecPolicy: Readonly<Record<string, string | number>>;
+    readonly dns: string;
+  };
+  readonly upload: { readonly operations: string; readonly ifNoneMatch: string; readonly egress: string };
   readonly registries: readonly AzureRegistryTarget[];
 }
 

@@ -139,6 +139,8 @@ export class EncryptedStore extends Construct implements IEncryptedStore {
   public readonly location: string;
   public readonly containerName: string;
   public readonly containerId: string;
+  /** The private IP address of the store's blob endpoint (for DNS records where no resolver forwards `privatelink` names). */
+  public readonly privateEndpointIp: string;
   public readonly key: ICustodyKey;
   public readonly account: HardenedAccount;
 
@@ -222,7 +224,7 @@ export class EncryptedStore extends Construct implements IEncryptedStore {
       lifecycle: { preventDestroy: true },
     });
 
-    new PrivateEndpoint(this, "Endpoint", {
+    const endpoint = new PrivateEndpoint(this, "Endpoint", {
       name: `${props.accountName}-blob-pe`,
       resourceGroupName: props.resourceGroupName,
       location: props.location,
@@ -236,6 +238,7 @@ export class EncryptedStore extends Construct implements IEncryptedStore {
       privateDnsZoneGroup: { name: "blob", privateDnsZoneIds: [props.network.blobDnsZoneId] },
       tags,
     });
+    this.privateEndpointIp = endpoint.privateServiceConnection.privateIpAddress;
   }
 
   public grantRead(principalId: string): RoleAssignment {

@@ -284,8 +284,18 @@ describe("AzureSiteStack.ingestFrom", () => {
   test("outputs with stable ids: client id, tenant id, VPN gateway IP, and account and container per carried registry", () => {
     const outputs = Object.keys(json.output ?? {}).filter((o) => o.startsWith("onprem-"));
     expect(outputs.sort()).toEqual(
-      ["onprem-odc-noord-brp-account", "onprem-odc-noord-brp-container", "onprem-odc-noord-client-id", "onprem-odc-noord-tenant-id", "onprem-odc-noord-vpn-gateway-ip"].sort(),
+      [
+        "onprem-odc-noord-brp-account",
+        "onprem-odc-noord-brp-container",
+        "onprem-odc-noord-brp-endpoint-ip",
+        "onprem-odc-noord-client-id",
+        "onprem-odc-noord-tenant-id",
+        "onprem-odc-noord-vpn-gateway-ip",
+      ].sort(),
     );
+    expect(json.output?.["onprem-odc-noord-brp-endpoint-ip"]).toMatchObject({
+      value: expect.stringMatching(/^\$\{azurerm_private_endpoint\.Store-brp_Endpoint_\w+\.private_service_connection\[0\]\.private_ip_address\}$/),
+    });
     expect(json.output?.["onprem-odc-noord-tenant-id"]).toMatchObject({ value: CUSTODY.tenantId });
     expect(json.output?.["onprem-odc-noord-brp-account"]).toMatchObject({ value: expect.stringMatching(/^\$\{azurerm_storage_account\.Store-brp_\w+\.name\}$/) });
     expect(json.output?.["onprem-odc-noord-brp-container"]).toMatchObject({ value: expect.stringMatching(/^\$\{azurerm_storage_container\.Store-brp_Container_\w+\.name\}$/) });
@@ -337,7 +347,9 @@ describe("AzureSiteStack.ingestFrom", () => {
 
   test("pushTarget: the datacenter's push plan entry, with literal names and the deployed values by output", () => {
     let target: unknown;
+    let t0!: Topology;
     foreignSite((stack, t) => {
+      t0 = t;
       stack.ingestFrom(datacenterOf(t), ["brp"], 30);
       target = stack.pushTarget(datacenterOf(t), 30);
     });
@@ -357,20 +369,40 @@ describe("AzureSiteStack.ingestFrom", () => {
         subject: SUBJECT,
         audience: "api://AzureADTokenExchange",
       },
-      network: { kind: "vpn", gatewayPublicIp: { stack: "nl-embassy-es-embassy", output: "onprem-odc-noord-vpn-gateway-ip" }, dns: expect.stringContaining("conditional forwarder") },
+      network: {
+        kind: "vpn",
+        gatewayPublicIp: { stack: "nl-embassy-es-embassy", output: "onprem-odc-noord-vpn-gateway-ip" },
+        siteCidr: t0.sites[2].cidr,
+        routing: expect.stringContaining("static"),
+        ipsecPolicy: {
+          ikeEncryption: "GCMAES256",
+          ikeIntegrity: "SHA384",
+          dhGroup: "ECP384",
+          ipsecEncryption: "GCMAES256",
+          ipsecIntegrity: "GCMAES256",
+          pfsGroup: "ECP384",
+          saLifetime: 27_000,
+          saDatasize: 102_400_000,
+          ikeSaLifetimeSeconds: 28_800,
+          ikeVersion: "IKEv2",
+        },
+        dns: expect.stringContaining("no DNS resolver is built here"),
+      },
+      upload: { operations: expect.stringContaining("cannot read"), ifNoneMatch: expect.stringContaining("If-None-Match: *"), egress: expect.stringContaining("login.microsoftonline.com") },
       registries: [
         {
           id: "brp",
           url: `https://${account}.blob.core.windows.net/registry/`,
           account,
           container: "registry",
+          endpointIp: { stack: "nl-embassy-es-embassy", output: "onprem-odc-noord-brp-endpoint-ip" },
           keyVault: access.resources("azurerm_key_vault")[0].attributes.name,
           keyName: access.resources("azapi_resource").find((k) => String(k.attributes.name).startsWith(account))?.attributes.name,
         },
       ],
     });
     // Every deployed value names an output the stack really has.
-    for (const output of ["onprem-odc-noord-client-id", "onprem-odc-noord-vpn-gateway-ip"]) expect(json.output).toHaveProperty([output]);
+    for (const output of ["onprem-odc-noord-client-id", "onprem-odc-noord-vpn-gateway-ip", "onprem-odc-noord-brp-endpoint-ip"]) expect(json.output).toHaveProperty([output]);
   });
 
   describe("fails when", () => {

@@ -112,7 +112,9 @@ describe.each([
         target.registries.forEach((r) => expect(r.url).toBe(`https://${r.account}.blob.core.windows.net/${r.container}/`));
         const accounts = resources(s.stack(target.site), "azurerm_storage_account").map((a) => a.name);
         expect(accounts).toEqual(expect.arrayContaining(target.registries.map((r) => r.account)));
-        expect(Object.keys(s.stack(target.site).output ?? {})).toContain(target.credentials.clientId.output);
+        expect(Object.keys(s.stack(target.site).output ?? {})).toEqual(expect.arrayContaining([target.credentials.clientId.output, ...target.registries.map((r) => r.endpointIp.output)]));
+        // The VPN device must match the site's network and the connection's IPsec policy.
+        expect(target.network).toMatchObject({ siteCidr: s.topology.sites.find((x) => x.id === target.site)!.cidr, ipsecPolicy: { ikeVersion: "IKEv2" } });
       }
     }
     expect(plan.notBuiltHere).toEqual([{ site: twin, everyMinutes: 15, registries, mechanism: expect.stringContaining("not built here") }]);
