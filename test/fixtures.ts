@@ -12,6 +12,7 @@ export function awsDoc(): Record<string, any> {
     custody: {
       aws: { accountId: "111111111111", administrators: ["arn:aws:iam::111111111111:role/embassy-admin"] },
     },
+    alerts: { emails: ["soc@example.es"] },
     sites: [
       { id: "es-primary", role: "domestic", primary: true, cloud: "aws", region: "eu-south-2", cidr: "10.10.0.0/16" },
       { id: "se-embassy", role: "foreign", cloud: "aws", region: "eu-north-1", cidr: "10.30.0.0/16" },

@@ -343,6 +343,9 @@ export function validateTopology(doc: TopologyDocument, options: ValidationOptio
   emails.forEach((e, i) => {
     if (emails.findIndex((o) => o.toLowerCase() === e.toLowerCase()) !== i) fail(`alerts.emails[${i}]`, `'${e}' is listed more than once`);
   });
+  if (emails.length === 0 && doc.sites.some((s) => s.cloud !== "onprem")) {
+    warnings.push("alerts.emails is not set: every site's alarms (freshness, replication, tampering) exist but notify nobody; name who is told when a promise is at risk");
+  }
 
   if (problems.length > 0 || !primary) return { ok: false, problems };
   return {

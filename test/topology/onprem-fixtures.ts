@@ -118,6 +118,7 @@ export function dutchDoc(): Record<string, any> {
     name: "nl-embassy",
     home: "NL",
     custody: { aws: structuredClone(AWS_CUSTODY), azure: structuredClone(AZURE_CUSTODY) },
+    alerts: { emails: ["soc@example.nl"] },
     rules: { minForeignDistanceKm: 1000 },
     sites: [
       {

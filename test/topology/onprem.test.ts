@@ -98,7 +98,7 @@ describe("on-premises sites", () => {
       ["nl-azure", "state-copy-job", true, 15],
       ["es-embassy", "state-copy-job", true, 15],
     ]);
-    expect(t.alerts).toEqual({ emails: [] });
+    expect(t.alerts).toEqual({ emails: ["soc@example.nl"] });
     expect(t.warnings).toEqual([
       "on-premises site 'odc-noord': vpn.publicIp 203.0.113.40 is a documentation address (RFC 5737); replace it with the public address of the datacenter's VPN device before deploying",
     ]);

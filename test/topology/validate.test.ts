@@ -277,3 +277,11 @@ describe("topology validation", () => {
     expect(problemsOf(doc)).toHaveLength(3);
   });
 });
+
+test("warns when no one is told: alarms exist without alerts.emails", () => {
+  const doc = awsDoc();
+  delete doc.alerts;
+  expect(topologyOf(doc).warnings).toContain(
+    "alerts.emails is not set: every site's alarms (freshness, replication, tampering) exist but notify nobody; name who is told when a promise is at risk",
+  );
+});
