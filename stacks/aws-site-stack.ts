@@ -2,16 +2,21 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { AccessPolicy } from "../lib/aws/access-policy";
+import { AlertTopic } from "../lib/aws/alert-topic";
+import { AuditTrail } from "../lib/aws/audit-trail";
 import type { AwsCustody } from "../lib/aws/custody";
 import { EncryptedStore } from "../lib/aws/encrypted-store";
+import { FreshnessAlarms } from "../lib/aws/freshness-alarms";
 import { LogBucket } from "../lib/aws/log-bucket";
 import { Network } from "../lib/aws/network";
 import { OnPremIngest } from "../lib/aws/onprem-ingest";
+import { ReplicationAlarms } from "../lib/aws/replication-alarms";
 import { ReplicationLink } from "../lib/aws/replication-link";
 import { type DatacenterConnection, SiteVpn } from "../lib/aws/site-vpn";
+import { globalEventsRegion, TamperRules } from "../lib/aws/tamper-rules";
 import { physicalName } from "../lib/private/names";
 import { registriesAt } from "../lib/topology/holdings";
-import type { AwsSite, OnPremSite, Topology } from "../lib/topology/model";
+import type { AwsSite, OnPremSite, Site, Topology } from "../lib/topology/model";
 import { applyBackend, type BackendConfig } from "./backend";
 import type { AwsPushTarget, IngestingStack } from "./push-plan";
 
@@ -27,6 +32,14 @@ export interface AwsSiteStackProps {
  * account, a protected log bucket, the private network, one encrypted store per registry the
  * site holds, and the per-purpose roles. The primary also gets the replication links, added
  * by {@link AwsSiteStack.replicateTo} once every target stack exists.
+ *
+ * And what lets a person watch the promises (under `Monitoring/`, and `Audit`): an encrypted alert
+ * topic with the topology's `alerts.emails` subscribed; a freshness alarm per store ("no new object
+ * for longer than the store's window", see {@link freshnessWindowMinutes}); two replication alarms
+ * per replication rule at the primary (latency above the link's RPO, any failed object); tamper
+ * rules for the site's keys, buckets, roles, IAM Roles Anywhere trust and the watchers themselves;
+ * and an audit trail (management events, the stores' object reads and writes) into a locked bucket
+ * that the audit role may read. The stack outputs `alert-topic-arn` and `audit-bucket-name`.
  */
 export class AwsSiteStack extends TerraformStack implements IngestingStack {
   public readonly site: AwsSite;
@@ -42,6 +55,11 @@ export class AwsSiteStack extends TerraformStack implements IngestingStack {
   private readonly ingests = new Map<string, OnPremIngest>();
   /** The stores each datacenter writes into, by datacenter id. */
   private readonly ingestStores = new Map<string, readonly EncryptedStore[]>();
+  /** Namespace of the alarms, rules and topic. */
+  private readonly monitoring: Construct;
+  public readonly alerts: AlertTopic;
+  public readonly audit: AuditTrail;
+  private readonly tamper: TamperRules;
 
   constructor(scope: Construct, id: string, props: AwsSiteStackProps) {
     super(scope, id);
@@ -60,10 +78,8 @@ export class AwsSiteStack extends TerraformStack implements IngestingStack {
       defaultTags: [{ tags: { "embassy:topology": topology.name, "embassy:site": site.id, "embassy:role": site.role, "managed-by": "data-embassy" } }],
     });
 
-    const logBucket = new LogBucket(this, "Logs", {
-      custody: this.custody,
-      bucketName: physicalName([this.namePrefix, "logs", this.custody.accountId], 63),
-    });
+    const logBucketName = physicalName([this.namePrefix, "logs", this.custody.accountId], 63);
+    const logBucket = new LogBucket(this, "Logs", { custody: this.custody, bucketName: logBucketName });
     this.network = new Network(this, "Network", { custody: this.custody, cidr: site.cidr, region: site.region, logBucket });
 
     const stores = new Map<string, EncryptedStore>();
@@ -82,6 +98,49 @@ export class AwsSiteStack extends TerraformStack implements IngestingStack {
       );
     }
     this.stores = stores;
+
+    this.monitoring = new Construct(this, "Monitoring");
+    this.alerts = new AlertTopic(this.monitoring, "Alerts", {
+      custody: this.custody,
+      region: site.region,
+      topicName: physicalName([this.namePrefix, "alerts"], 256),
+      emails: topology.alerts.emails,
+    });
+    const partition = site.regionInfo.partition;
+    const multiRegion = accountTrailSiteId(topology, partition) === site.id;
+    const trailBucketName = physicalName([this.namePrefix, "trail", this.custody.accountId], 63);
+    this.audit = new AuditTrail(this, "Audit", {
+      custody: this.custody,
+      region: site.region,
+      trailName: physicalName([this.namePrefix, "audit"], 128),
+      bucketName: trailBucketName,
+      stores: [...stores.values()],
+      logBucket,
+      multiRegion,
+      includeGlobalServiceEvents: multiRegion || site.region === globalEventsRegion(partition),
+    });
+    const freshness = new FreshnessAlarms(this.monitoring, "Freshness", { topic: this.alerts, namePrefix: this.namePrefix });
+    for (const [registryId, store] of stores) freshness.watch(store, freshnessWindowMinutes(topology, site, registryId));
+    this.tamper = new TamperRules(this.monitoring, "Tamper", {
+      custody: this.custody,
+      region: site.region,
+      topic: this.alerts,
+      namePrefix: this.namePrefix,
+      siteLabel: site.id,
+      keyArns: [...[...stores.values()].map((st) => st.key.keyArn), this.alerts.key.keyArn, this.audit.key.keyArn],
+      bucketNames: [...[...stores.values()].map((st) => st.stableName), logBucketName, trailBucketName],
+      // Every role of the site is named `<topology>-<site>-...` (physicalName keeps the head).
+      roleNamePrefix: `${this.namePrefix}-`,
+    });
+    new TerraformOutput(this, "alert-topic-arn", {
+      value: this.alerts.topicArn,
+      description: `ARN of the SNS topic every alarm and tamper rule of ${site.id} notifies. Each email subscriber must confirm the subscription SNS mails them before anything is delivered`,
+    });
+    new TerraformOutput(this, "audit-bucket-name", {
+      value: this.audit.bucketName,
+      description: `Bucket holding the audit trail of ${site.id} (CloudTrail log and digest files, Object Lock), readable by the audit role`,
+    });
+
     if (stores.size > 0) {
       const access = new AccessPolicy(this, "Access", {
         custody: this.custody,
@@ -90,6 +149,8 @@ export class AwsSiteStack extends TerraformStack implements IngestingStack {
         writable: site.primary,
         // Every bucket of this site is named `<topology>-<site>-...` (physicalName keeps the head).
         bucketNamePrefix: `${this.namePrefix}-`,
+        auditEvidence: [this.audit, logBucket],
+        siteKeys: [this.alerts.key, this.audit.key],
       });
       for (const [purpose, role] of access.roles) {
         new TerraformOutput(this, `role-${purpose}-arn`, { value: role.roleArn, description: `ARN of the role for '${purpose}' at ${site.id}` });
@@ -136,6 +197,19 @@ export class AwsSiteStack extends TerraformStack implements IngestingStack {
       });
     }
     link.replicateTo(destination);
+    const carried = this.topology.links.find((l) => l.from.id === this.site.id && l.to.id === target.site.id);
+    new ReplicationAlarms(this.monitoringOf(`Replication-${registryId}`), target.site.id, {
+      source,
+      target: destination,
+      topic: this.alerts,
+      namePrefix: this.namePrefix,
+      ...(carried ? { latencyThresholdMinutes: carried.mechanism.achievableRpoMinutes } : {}),
+    });
+  }
+
+  /** The namespace `Monitoring/<id>`, made on first use. */
+  private monitoringOf(id: string): Construct {
+    return (this.monitoring.node.tryFindChild(id) as Construct | undefined) ?? new Construct(this.monitoring, id);
   }
 
   /**
@@ -167,6 +241,7 @@ export class AwsSiteStack extends TerraformStack implements IngestingStack {
 
     const stores = [...new Set(registryIds)].map((r) => this.stores.get(r)!);
     this.onPrem ??= new Construct(this, "OnPrem");
+    this.tamper.watchRolesAnywhere();
     let connection: DatacenterConnection | undefined;
     if (site.vpn) {
       this.vpn ??= new SiteVpn(this.onPrem, "Vpn", {
@@ -264,4 +339,44 @@ export class AwsSiteStack extends TerraformStack implements IngestingStack {
     while (used.has(asn)) asn++;
     return asn;
   }
+}
+
+/**
+ * The AWS site whose audit trail records every region of the partition (and IAM's global events):
+ * the primary when it is an AWS site of `partition`, otherwise the first AWS site of the partition
+ * by id. One per topology and partition, because a region holds at most five trails and a
+ * multi-region trail counts in each (CloudTrail User Guide, "Multiple trails per Region").
+ */
+export function accountTrailSiteId(topology: Topology, partition: string): string | undefined {
+  const inPartition = topology.sites.filter((s): s is AwsSite => s.cloud === "aws" && s.regionInfo.partition === partition);
+  if (inPartition.some((s) => s.id === topology.primary.id)) return topology.primary.id;
+  return inPartition.map((s) => s.id).sort()[0];
+}
+
+/**
+ * The freshness window of registry `registryId` at `site`, in minutes: how long its store may go
+ * without a new object while every promise is kept.
+ * - At the primary, where the registry is written: the registry's `rpoMinutes` (its export must
+ *   write at least that often, or no copy anywhere can be fresher).
+ * - Fed by a datacenter's copy job: the link's `everyMinutes`, the job's schedule (= the link's RPO).
+ * - Fed by replication from another cloud site: that site's window plus the link's achievable RPO
+ *   (15 minutes for S3 replication with RTC). Replication follows the writes and has no schedule of
+ *   its own, so the link's RPO alone would alarm between two writes of an hourly registry; one
+ *   write within the source's window reaches here within the link's RPO after it.
+ * With several links into the site, the smallest (the promise is kept if any path keeps it).
+ */
+export function freshnessWindowMinutes(topology: Topology, site: Site, registryId: string, visiting: ReadonlySet<string> = new Set()): number {
+  const registry = topology.registries.find((r) => r.id === registryId);
+  if (!registry) throw new Error(`no registry '${registryId}' in topology '${topology.name}'`);
+  if (site.primary) return registry.rpoMinutes;
+  if (visiting.has(site.id)) return Number.POSITIVE_INFINITY; // a cycle: the validator refuses these
+  const into = topology.links.filter((l) => l.to.id === site.id && l.registries.some((r) => r.id === registryId));
+  const windows = into.map((l) =>
+    l.from.cloud === "onprem"
+      ? (l.everyMinutes ?? l.mechanism.achievableRpoMinutes)
+      : freshnessWindowMinutes(topology, l.from, registryId, new Set([...visiting, site.id])) + l.mechanism.achievableRpoMinutes,
+  );
+  const best = Math.min(...windows);
+  if (!Number.isFinite(best)) throw new Error(`registry '${registryId}' reaches site '${site.id}' through no link, so its freshness has no window`);
+  return best;
 }

@@ -4,20 +4,26 @@ import { TimeProvider } from "@cdktf/provider-time/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { AccessPolicy } from "../lib/azure/access-policy";
+import { ActivityLogExport, MAX_DIAGNOSTIC_SETTINGS_PER_RESOURCE } from "../lib/azure/activity-log";
 import { AzapiProvider } from "../lib/azure/azapi/provider";
 import { type AzureCustody, type DataPrincipals, splitDuties } from "../lib/azure/custody";
 import { EncryptedStore, REGISTRY_CONTAINER } from "../lib/azure/encrypted-store";
+import { expectedArrival, FreshnessAlerts } from "../lib/azure/freshness-alerts";
 import { CustodyKeyVault } from "../lib/azure/key-vault";
 import { LogStore } from "../lib/azure/log-store";
 import { Network, type NetworkWatcherRef } from "../lib/azure/network";
+import { type ISiteAlerts, Notifications } from "../lib/azure/notifications";
 import { OnPremIngest, TOKEN_EXCHANGE_AUDIENCE } from "../lib/azure/onprem-ingest";
 import { INGEST_PERMISSIONS } from "../lib/azure/perms";
 import { globalAlphanumericName } from "../lib/azure/private/naming";
 import { CustomRole } from "../lib/azure/private/roles";
+import { ReplicationLagAlert } from "../lib/azure/replication-lag-alert";
 import { ReplicationLink } from "../lib/azure/replication-link";
 import { SiteVpn, VPN_IPSEC_POLICY } from "../lib/azure/site-vpn";
+import { TamperAlerts } from "../lib/azure/tamper-alerts";
 import type { OnPremSite, Site, Topology } from "../lib/topology/model";
 import { registriesAt } from "../lib/topology/holdings";
+import { AZURE_PRIORITY_REPLICATION } from "../lib/topology/mechanisms";
 import { applyBackend, type BackendConfig } from "./backend";
 import type { AzurePushTarget, IngestingStack } from "./push-plan";
 
@@ -46,7 +52,10 @@ export interface AzureSiteStackProps {
  * which creates the custody keys through Azure Resource Manager; time, for the wait that lets a
  * role assignment propagate), a resource group, the protected log store, the private network with
  * the region's Network Watcher, a custody key vault, one encrypted store per registry the site
- * holds, and per-purpose role assignments. The primary also gets the replication links, added by
+ * holds, per-purpose role assignments, and the site's watch: its action group ({@link AzureSiteStack.alerts}),
+ * a freshness alert per store (FreshnessAlerts, window from the topology: see `expectedArrival`),
+ * tamper alerts (TamperAlerts) and the subscription's activity log in the site's workspace
+ * (ActivityLogExport). The primary also gets the replication links, added by
  * {@link AzureSiteStack.replicateTo} once every target stack exists.
  * A site the state's datacenters send to also gets, per datacenter, the copy job's identity and
  * a tunnel through the site's VPN gateway, added by {@link AzureSiteStack.ingestFrom}.
@@ -69,8 +78,14 @@ export class AzureSiteStack extends TerraformStack implements IngestingStack {
   public readonly keyVault: CustodyKeyVault;
   public readonly network: Network;
   public readonly access?: AccessPolicy;
+  /**
+   * Where the site's alerts go (its action group, emailing the topology's `alerts.emails`). Every
+   * alert rule of the site acts through it; replication-lag alerts attach to it too.
+   */
+  public readonly alerts: ISiteAlerts;
   private readonly links = new Map<string, ReplicationLink>();
   private readonly custody: AzureCustody;
+  private readonly topology: Topology;
   private readonly namePrefix: string;
   private readonly region: string;
   private readonly resourceGroup: ResourceGroup;
@@ -90,8 +105,16 @@ export class AzureSiteStack extends TerraformStack implements IngestingStack {
     const custody: AzureCustody | undefined = topology.custody.azure;
     if (!custody) throw new Error(`site '${site.id}' is on azure, but the topology has no custody.azure`);
     if (site.cloud !== "azure") throw new Error(`site '${site.id}' is on ${site.cloud}; AzureSiteStack builds azure sites only`);
+    // Every Azure site exports the custody subscription's activity log with its own diagnostic setting (ActivityLogExport).
+    const azureSites = topology.sites.filter((s) => s.cloud === "azure").length;
+    if (azureSites > MAX_DIAGNOSTIC_SETTINGS_PER_RESOURCE) {
+      throw new Error(
+        `the topology has ${azureSites} Azure sites in subscription ${custody.subscriptionId}; each exports the subscription's activity log with its own diagnostic setting, and Azure allows at most ${MAX_DIAGNOSTIC_SETTINGS_PER_RESOURCE} per subscription`,
+      );
+    }
     this.site = site;
     this.custody = custody;
+    this.topology = topology;
     const namePrefix = `${topology.name}-${site.id}`;
     this.namePrefix = namePrefix;
     this.region = site.region;
@@ -133,6 +156,13 @@ export class AzureSiteStack extends TerraformStack implements IngestingStack {
     });
     this.resourceGroup = rg;
     const common = { resourceGroupName: rg.name, location: site.region, tags };
+    this.alerts = new Notifications(this, "Alerts", {
+      resourceGroupName: rg.name,
+      name: `${namePrefix}-alerts`,
+      shortName: site.id.slice(0, 12),
+      emails: topology.alerts.emails,
+      tags,
+    });
 
     const logStore = new LogStore(this, "Logs", {
       ...common,
@@ -187,6 +217,23 @@ export class AzureSiteStack extends TerraformStack implements IngestingStack {
         writable: site.primary,
       });
     }
+    // Watching: every store's freshness, tampering with the site, and the subscription's activity log in the site's workspace.
+    const freshness = new FreshnessAlerts(this, "Freshness", { ...common, alerts: this.alerts, workspaceId: logStore.workspaceId, namePrefix });
+    for (const [registryId, store] of stores) {
+      const watch = expectedArrival(topology, site, registryId);
+      if (watch) freshness.watch(store, watch);
+    }
+    new TamperAlerts(this, "Tamper", {
+      ...common,
+      alerts: this.alerts,
+      subscriptionId: sub,
+      resourceGroupId: rg.id,
+      namePrefix,
+      keyVault: this.keyVault,
+      workspaceId: logStore.workspaceId,
+    });
+    new ActivityLogExport(this, "ActivityLog", { subscriptionId: sub, name: `${namePrefix}-activity-log`, workspaceId: logStore.workspaceId });
+
     new TerraformOutput(this, "key-vault", { value: this.keyVault.vaultUri, description: `Custody key vault of ${site.id}` });
     for (const [registryId, store] of stores) {
       new TerraformOutput(this, `store-${registryId}`, { value: store.accountName, description: `Storage account holding registry '${registryId}' at ${site.id}` });
@@ -337,7 +384,13 @@ export class AzureSiteStack extends TerraformStack implements IngestingStack {
     };
   }
 
-  /** Replicates registry `registryId` from this (primary) site to `target`'s store of it. */
+  /**
+   * Replicates registry `registryId` from this (primary) site to `target`'s store of it, with the
+   * mechanism the topology chose for the link between the two sites (lib/topology/mechanisms): with
+   * priority replication (`Replication-<registry>/To-<region>`, azapi) plus a lag alert on its
+   * pending operations (`Replication-<registry>/LagAlert-<region>`, `<prefix>-<registry>-lag-<site>`)
+   * when the link is AZURE_PRIORITY_REPLICATION, plain object replication otherwise.
+   */
   public replicateTo(registryId: string, target: AzureSiteStack): void {
     const source = this.stores.get(registryId);
     const destination = target.stores.get(registryId);
@@ -349,6 +402,25 @@ export class AzureSiteStack extends TerraformStack implements IngestingStack {
       link = new ReplicationLink(this, `Replication-${registryId}`, { source });
       this.links.set(registryId, link);
     }
-    link.replicateTo(destination);
+    const chosen = this.topology.links.find((l) => l.from.id === this.site.id && l.to.id === target.site.id)?.mechanism;
+    const priority = chosen === AZURE_PRIORITY_REPLICATION;
+    link.replicateTo(destination, { priority });
+    const replication = link.replications.find((r) => r.target === destination);
+    if (priority && replication?.sourcePolicyId !== undefined && !link.node.tryFindChild(`LagAlert-${destination.location}`)) {
+      new ReplicationLagAlert(link, `LagAlert-${destination.location}`, {
+        resourceGroupName: this.resourceGroup.name,
+        name: `${this.namePrefix}-${registryId}-lag-${target.site.id}`,
+        replication: { sourcePolicyId: replication.sourcePolicyId },
+        rpoMinutes: this.topology.registries.find((r) => r.id === registryId)?.rpoMinutes ?? replication.rpoMinutes,
+        subject: `registry '${registryId}' from '${this.site.id}' to '${target.site.id}'`,
+        alerts: this.alerts,
+        tags: this.tags,
+      });
+    }
+  }
+
+  /** The replication link of each registry this (primary) site replicates, by registry id (after {@link replicateTo}). */
+  public get replications(): ReadonlyMap<string, ReplicationLink> {
+    return new Map(this.links);
   }
 }

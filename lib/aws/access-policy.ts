@@ -1,10 +1,14 @@
 import { Construct } from "constructs";
 import { physicalName } from "../private/names";
+import type { IAuditEvidence } from "./audit-trail";
+import type { ICustodyKey } from "./custody-key";
 import { type AwsCustody, custodiansOf, partitionOf } from "./custody";
 import type { IEncryptedStore } from "./encrypted-store";
 import {
   BUCKET_AUDIT_ACTIONS,
   DATA_READ_DENY_ACTIONS,
+  EVIDENCE_DECRYPT_ACTIONS,
+  EVIDENCE_READ_ACTIONS,
   KEY_ADMIN_ACTIONS,
   KEY_ALIAS_ACTIONS,
   KEY_AUDIT_ACTIONS,
@@ -32,6 +36,20 @@ export interface AccessPolicyProps {
    * @default - every store's bucket and key is listed
    */
   readonly bucketNamePrefix?: string;
+  /**
+   * Audit evidence of the site (its audit trail, its log bucket) that the audit role may read,
+   * object by object and version by version, decrypting through S3 where the evidence is under a
+   * custody key. The audit role's deny of data then names each store's objects and key exactly
+   * (rather than the bucket prefix), so that it covers every registry copy and no evidence.
+   * @default - none: the audit role reads configurations only
+   */
+  readonly auditEvidence?: readonly IAuditEvidence[];
+  /**
+   * Custody keys of the site that protect no registry copy (the alert topic's, the audit trail's):
+   * the key administrators administer them and the auditors read their metadata, as for store keys.
+   * @default - none
+   */
+  readonly siteKeys?: readonly ICustodyKey[];
 }
 
 /** The purposes a person or system can act for at a site. Replication has its own role (ReplicationLink). */
@@ -47,7 +65,8 @@ export type Purpose = "read" | "write" | "operate" | "administer-keys" | "audit"
  * - `administer-keys`: key policy, rotation, aliases, cancelling a deletion, re-enabling; never
  *   scheduling a deletion or disabling a key (custody `keyRetirers` only); denied data and
  *   decryption (separation of duties);
- * - `audit`: read configurations and policies; denied data and decryption.
+ * - `audit`: read configurations and policies, and the site's audit evidence (`auditEvidence`:
+ *   CloudTrail logs, access logs); denied every registry copy and its decryption.
  * No role has a `*` action or a `*` resource except where AWS offers no resource scope.
  */
 export class AccessPolicy extends Construct {
@@ -104,6 +123,10 @@ export class AccessPolicy extends Construct {
       store.key.grantAdminister(keyAdmin);
       store.key.grantAudit(auditor);
     }
+    for (const key of props.siteKeys ?? []) {
+      key.grantAdminister(keyAdmin);
+      key.grantAudit(auditor);
+    }
     if (props.writable) {
       const writer = role("write", "Writer", "Writes new registry versions at the primary");
       roles.set("write", writer);
@@ -121,8 +144,31 @@ export class AccessPolicy extends Construct {
     // kms:ListAliases names no resource: it is granted on `*` or not at all (see KEY_LIST_ACTIONS).
     keyAdmin.addToPolicy({ Sid: "ListKeyAliases", Effect: "Allow", Action: [...KEY_LIST_ACTIONS], Resource: "*" });
 
+    const evidence = props.auditEvidence ?? [];
+    if (evidence.length > 0) {
+      auditor.addToPolicy({
+        Sid: "ReadAuditEvidence",
+        Effect: "Allow",
+        Action: [...EVIDENCE_READ_ACTIONS],
+        Resource: evidence.flatMap((e) => [e.bucketArn, `${e.bucketArn}/*`]),
+      });
+      const evidenceKeys = evidence.flatMap((e) => (e.key ? [e.key] : []));
+      if (evidenceKeys.length > 0) {
+        auditor.addToPolicy({
+          Sid: "DecryptAuditEvidence",
+          Effect: "Allow",
+          Action: [...EVIDENCE_DECRYPT_ACTIONS],
+          Resource: evidenceKeys.map((k) => k.keyArn),
+          Condition: { StringEquals: { "kms:ViaService": [...new Set(evidenceKeys.map((k) => `s3.${k.region}.amazonaws.com`))] } },
+        });
+        evidenceKeys.forEach((k) => k.grantUse(auditor, EVIDENCE_DECRYPT_ACTIONS, "s3"));
+      }
+    }
+    // With evidence to read under the same bucket prefix, the audit role's deny names the stores
+    // exactly: every registry copy and its key, and nothing else.
+    const auditorDenied = evidence.length > 0 ? [...props.stores.map((s) => `${s.bucketArn}/*`), ...props.stores.map((s) => s.key.keyArn)] : [...objects, ...keys];
     for (const r of [operator, keyAdmin, auditor]) {
-      r.addToPolicy({ Sid: "DenyDataAccess", Effect: "Deny", Action: [...DATA_READ_DENY_ACTIONS], Resource: [...objects, ...keys] });
+      r.addToPolicy({ Sid: "DenyDataAccess", Effect: "Deny", Action: [...DATA_READ_DENY_ACTIONS], Resource: r === auditor ? auditorDenied : [...objects, ...keys] });
     }
     this.roles = roles;
   }

@@ -4,8 +4,27 @@ import { Lazy, Token } from "cdktf";
 import { Construct } from "constructs";
 import { type AwsCustody, custodiansOf, keyRetirersOf, partitionOf } from "./custody";
 import { KEY_ADMIN_ACTIONS, KEY_AUDIT_ACTIONS, KEY_RETIRE_ACTIONS } from "./perms";
-import { accountRoot, type PolicyStatement, renderPolicy } from "./policy-document";
+import { accountRoot, type Conditions, type PolicyStatement, renderPolicy } from "./policy-document";
 import type { IRoleRef } from "./role";
+
+/**
+ * What an AWS service principal may do with a custody key, acting for itself (not for a principal
+ * of the custody account): e.g. CloudTrail encrypting log files, CloudWatch publishing an alarm to
+ * an encrypted SNS topic.
+ */
+export interface ServiceKeyGrant {
+  /** The statement's Sid: stable and unique within the key policy, e.g. `AllowCloudTrailToEncryptLogs`. */
+  readonly sid: string;
+  /** The service principal, e.g. `cloudtrail.amazonaws.com`. */
+  readonly service: string;
+  readonly actions: readonly string[];
+  /**
+   * Conditions that pin the grant to what the service does for this account (`aws:SourceArn`,
+   * `aws:SourceAccount`), where the service documents them for key policies.
+   * @default - none: only where the service documents that the keys are not supported
+   */
+  readonly conditions?: Conditions;
+}
 
 /** A customer-managed key as other constructs see it. */
 export interface ICustodyKey {
@@ -34,6 +53,13 @@ export interface ICustodyKey {
   grantRetire(role: IRoleRef): void;
   /** Lets `role` read the key's metadata, policy and rotation status: no use, no change. */
   grantAudit(role: IRoleRef): void;
+  /**
+   * Lets an AWS service principal use the key for itself, as its documentation requires (see
+   * {@link ServiceKeyGrant}). The key's deny of principals outside the custody account then no
+   * longer applies to AWS service principals (which have no account), so every service grant must
+   * carry the source conditions its service documents.
+   */
+  grantToService(grant: ServiceKeyGrant): void;
 }
 
 export interface CustodyKeyProps {
@@ -81,7 +107,7 @@ export const KEY_DELETION_WINDOW_DAYS = 30;
  * somebody must be able to change the policy) can rewrite it, remove the deny, and grant itself
  * anything, including removing the other administrators. A key policy cannot protect itself from
  * its own editors. What guards against that lies outside the key: the change is a
- * PutKeyPolicy event in CloudTrail (alarms on it are a known gap), it shows in the next plan as
+ * PutKeyPolicy event in CloudTrail (each site's TamperRules mail it to the alert topic), it shows in the next plan as
  * drift, the 30-day window still applies unless the same person also removes the deny, and a
  * service control policy set by the organization's management account (held by other people)
  * can deny kms:PutKeyPolicy, kms:ScheduleKeyDeletion and kms:DisableKey in the custody account
@@ -98,6 +124,7 @@ export class CustodyKey extends Construct implements ICustodyKey {
   /** Use grants by role and service, so a Sid names its grantee and never shifts with order. */
   private readonly uses = new Map<string, { sid: string; role: string; actions: string[]; via: string }>();
   private readonly auditors: string[] = [];
+  private readonly services: ServiceKeyGrant[] = [];
 
   constructor(scope: Construct, id: string, props: CustodyKeyProps) {
     super(scope, id);
@@ -144,6 +171,15 @@ export class CustodyKey extends Construct implements ICustodyKey {
 
   public grantAudit(role: IRoleRef): void {
     if (!this.auditors.includes(role.roleArn)) this.auditors.push(role.roleArn);
+  }
+
+  public grantToService(grant: ServiceKeyGrant): void {
+    const existing = this.services.find((g) => g.sid === grant.sid);
+    if (existing) {
+      if (JSON.stringify(existing) === JSON.stringify(grant)) return;
+      throw new Error(`key grant sid must be unique, got a second, different grant '${grant.sid}' for ${grant.service}`);
+    }
+    this.services.push({ ...grant, actions: [...grant.actions] });
   }
 
   private root(): string {
@@ -219,13 +255,31 @@ export class CustodyKey extends Construct implements ICustodyKey {
         Resource: "*",
         Condition: { NumericLessThan: { "kms:ScheduleKeyDeletionPendingWindowInDays": String(KEY_DELETION_WINDOW_DAYS) } },
       },
+      ...this.services.map(
+        (g): PolicyStatement => ({
+          Sid: g.sid,
+          Effect: "Allow",
+          Principal: { Service: g.service },
+          Action: [...g.actions],
+          Resource: "*",
+          ...(g.conditions ? { Condition: g.conditions } : {}),
+        }),
+      ),
       {
         Sid: "DenyOutsideCustody",
         Effect: "Deny",
         Principal: "*",
         Action: "kms:*",
         Resource: "*",
-        Condition: { StringNotEquals: { "aws:PrincipalAccount": this.custody.accountId } },
+        // A service principal acting for itself has no aws:PrincipalAccount, so StringNotEquals would
+        // deny it; where the key grants services, service principals are exempt (as HardenedBucket
+        // exempts log delivery) and each service grant carries its own source conditions.
+        // aws:PrincipalIsAWSService is true only for a service principal's own requests, never for
+        // an IAM principal (IAM User Guide, "AWS global condition context keys").
+        Condition: {
+          StringNotEquals: { "aws:PrincipalAccount": this.custody.accountId },
+          ...(this.services.length > 0 ? { BoolIfExists: { "aws:PrincipalIsAWSService": "false" } } : {}),
+        },
       },
     ];
   }

@@ -1,12 +1,17 @@
 export * from "./access-policy";
+export * from "./alert-topic";
+export * from "./audit-trail";
 export * from "./custody";
 export * from "./custody-key";
 export * from "./encrypted-store";
+export * from "./freshness-alarms";
 export * from "./log-bucket";
 export * from "./network";
 export * from "./onprem-ingest";
 export * from "./policy-document";
+export * from "./replication-alarms";
 export * from "./replication-link";
 export * from "./role";
 export * from "./site-vpn";
+export * from "./tamper-rules";
 export * as perms from "./perms";

@@ -233,3 +233,47 @@ export const INGEST_DENIED_ACTIONS = [
   "s3:GetObjectVersion",
   "kms:ReEncryptFrom",
 ] as const;
+
+/**
+ * What an AWS service that publishes to an encrypted SNS topic needs on the topic's key: SNS
+ * encrypts each message with a data key it asks for on the publisher's behalf (SNS Developer
+ * Guide, "Key management", Enable compatibility between event sources from AWS services and
+ * encrypted topics: `kms:GenerateDataKey*` and `kms:Decrypt` for the service principal).
+ */
+export const TOPIC_PUBLISH_KEY_ACTIONS = ["kms:GenerateDataKey*", "kms:Decrypt"] as const;
+
+/**
+ * What CloudTrail needs on a trail's key: `kms:GenerateDataKey*` to encrypt log and digest files,
+ * granted for the one trail, and `kms:DescribeKey` to check the key (CloudTrail User Guide,
+ * "Configure AWS KMS key policies for CloudTrail": Granting encrypt permissions for trails; Enable
+ * CloudTrail to describe KMS key properties).
+ */
+export const TRAIL_ENCRYPT_KEY_ACTIONS = ["kms:GenerateDataKey*"] as const;
+export const TRAIL_DESCRIBE_KEY_ACTIONS = ["kms:DescribeKey"] as const;
+
+/** What CloudWatch alarms and EventBridge rules may do on a site's alert topic: publish, nothing else. */
+export const TOPIC_PUBLISH_ACTIONS = ["sns:Publish"] as const;
+
+/**
+ * What EventBridge (and the log delivery service) may do on the arrival log group: create streams
+ * and put events (EventBridge User Guide, "Using resource-based policies for Amazon EventBridge",
+ * CloudWatch Logs permissions).
+ */
+export const EVENTS_TO_LOGS_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents"] as const;
+
+/**
+ * Reading audit evidence (CloudTrail log and digest files, S3 server access logs, flow logs):
+ * every version, and listing. Granted to the audit role on the evidence buckets only, never on a
+ * registry store.
+ */
+export const EVIDENCE_READ_ACTIONS = ["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:ListBucketVersions"] as const;
+
+/** Decrypting audit evidence encrypted under the trail's custody key, through S3 only. */
+export const EVIDENCE_DECRYPT_ACTIONS = ["kms:Decrypt"] as const;
+
+/**
+ * What EventBridge needs to forward an event to an event bus in another Region (EventBridge User
+ * Guide, "Sending and receiving events between AWS Regions": the rule's target is the other bus,
+ * with a role that may call events:PutEvents on it).
+ */
+export const EVENT_FORWARD_ACTIONS = ["events:PutEvents"] as const;

@@ -46,10 +46,13 @@ export interface ReplicationLinkProps {
 export class ReplicationLink extends Construct {
   public readonly role: Role;
   public readonly resource: S3BucketReplicationConfigurationA;
+  /** The store whose versions are replicated. */
+  public readonly source: IEncryptedStore;
   private readonly targets: IEncryptedStore[] = [];
 
   constructor(scope: Construct, id: string, props: ReplicationLinkProps) {
     super(scope, id);
+    this.source = props.source;
     // The trust policy exactly as the S3 User Guide gives it ("Setting up permissions for live
     // replication": Principal s3.amazonaws.com, sts:AssumeRole, no condition). No aws:SourceArn or
     // aws:SourceAccount condition: the guide documents none for replication, and the confused-deputy
@@ -119,10 +122,16 @@ function viaS3(region: string): string {
   return `s3.${region}.amazonaws.com`;
 }
 
-/** A replication rule's id: `to-` and the target's stable name (at most 255 characters, S3's limit). */
-function ruleIdFor(target: IEncryptedStore): string {
+/**
+ * The id of the rule that replicates to `target`: `to-` and the target's stable name (at most 255
+ * characters, S3's limit). S3 names a rule's replication metrics by it (dimension `RuleId`), so
+ * alarms on them use it too.
+ */
+export function replicationRuleId(target: IEncryptedStore): string {
   return `to-${target.stableName}`.slice(0, 255);
 }
+
+const ruleIdFor = replicationRuleId;
 
 function replicationRule(target: IEncryptedStore, priority: number): S3BucketReplicationConfigurationRule {
   return {

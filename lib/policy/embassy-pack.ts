@@ -17,19 +17,21 @@ import { PolicyGrantsNoWildcardAdmin } from "./rules/policy-grants-no-wildcard-a
 import { PrincipalsWithinCustody } from "./rules/principals-within-custody";
 import { RegistriesReachForeignSite } from "./rules/registries-reach-foreign-site";
 import { ReplicationExcludesDeletes } from "./rules/replication-excludes-deletes";
+import { ReplicationHasLagAlarm } from "./rules/replication-has-lag-alarm";
 import { ReplicationHasTimeGuarantee } from "./rules/replication-has-time-guarantee";
 import { ResourceBlocksPublicAccess } from "./rules/resource-blocks-public-access";
 import { RolePolicyFitsIamLimit } from "./rules/role-policy-fits-iam-limit";
 import { StatefulResourceIsRetained } from "./rules/stateful-resource-is-retained";
 import { StoreEncryptedWithCustodyKey } from "./rules/store-encrypted-with-custody-key";
 import { StoreHasAccessLogging } from "./rules/store-has-access-logging";
+import { StoreHasFreshnessAlarm } from "./rules/store-has-freshness-alarm";
 import { StoreHasWormRetention } from "./rules/store-has-worm-retention";
 import { StoreIsVersioned } from "./rules/store-is-versioned";
 import { StoreRequiresTls } from "./rules/store-requires-tls";
 
 /** A rule as the embassy pack uses it: its id, its level and how to fix a finding. */
 export interface PackRule {
-  /** `EMB-<area><nn>`: S store, K key, R replication, I identity, N network, P provider limits, T topology. */
+  /** `EMB-<area><nn>`: S store, K key, R replication, I identity, N network, W watching, P provider limits, T topology. */
   readonly id: string;
   readonly rule: PolicyRule;
   readonly level: RuleLevel;
@@ -59,6 +61,8 @@ export const EMBASSY_RULES: readonly PackRule[] = [
   { id: "EMB-I04", rule: RolePolicyFitsIamLimit, level: "error", fix: "split the role's grants (fewer stores per site, or separate roles per registry group) until each inline policy fits" },
   { id: "EMB-N01", rule: NetworkHasNoInternetIngress, level: "error", fix: "remove internet and NAT gateways and public IPs; admit only private address space in security groups, ACLs and NSGs; leave default security groups empty" },
   { id: "EMB-N02", rule: NetworkHasFlowLogs, level: "warning", fix: "add a flow log for the network (aws_flow_log with vpc_id; an Azure virtual network flow log)" },
+  { id: "EMB-W01", rule: StoreHasFreshnessAlarm, level: "error", fix: "watch every registry store: FreshnessAlarms.watch(store, minutes) on AWS (an EventBridge rule on the bucket's 'Object Created' events and a TriggeredRules alarm with treat_missing_data 'breaching', LessThanThreshold 1 and alarm_actions); FreshnessAlerts.watch(store, ...) on Azure (a log search alert over StorageBlobLogs naming the account, enabled, with an action group)" },
+  { id: "EMB-W02", rule: ReplicationHasLagAlarm, level: "error", fix: "add ReplicationAlarms per S3 replication rule (ReplicationLatency above the RTC minutes and OperationsFailedReplication above 0, dimensions RuleId and SourceBucket, with alarm_actions); add a ReplicationLagAlert scoped to each priority object replication policy (PendingOperationsForReplication GreaterThan 0, with an action group)" },
   { id: "EMB-P01", rule: ArgumentsPassAwsProviderValidation, level: "error", fix: "use a value terraform-provider-aws and the AWS API accept, as the finding says (every limit and its source is in lib/policy/private/provider-limits.ts): e.g. security group and rule descriptions take only letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*, so no apostrophes" },
   { id: "EMB-P02", rule: ArgumentsPassAzureProviderValidation, level: "error", fix: "use a value azurerm, azapi and Azure accept, as the finding says (every limit and its source is in lib/policy/private/provider-limits.ts): e.g. storage account names are 3-24 lowercase letters and digits, Key Vault key names 1-127 letters, digits and hyphens" },
   { id: "EMB-T01", rule: RegistriesReachForeignSite, level: "error", fix: "add a link from the primary to a foreign site at least rules.minForeignDistanceKm from every domestic site" },

@@ -8,6 +8,9 @@ import { distance } from "fastest-levenshtein";
 
 import { AWS_REGIONS } from "./aws";
 import { AZURE_REGIONS } from "./azure";
+import type { Continent } from "./continents";
+
+export type { Continent } from "./continents";
 
 /** The clouds the catalogue covers. */
 export type Cloud = "aws" | "azure";
@@ -37,6 +40,11 @@ export interface Region {
   readonly jurisdiction: string;
   /** Whose law binds the operator: "US" for AWS commercial and Azure public, "EU" for aws-eusc. */
   readonly operatorJurisdiction: string;
+  /**
+   * The continent, as Azure priority replication's "same continent" condition is read here
+   * (lib/regions/continents.ts): "Europe", "Middle East", "Asia", ...
+   */
+  readonly continent: Continent;
 }
 
 /** A point on the Earth's surface, in decimal degrees. */

@@ -10,6 +10,7 @@
  * never spell them out per region.
  */
 import type { Region } from "./catalogue";
+import { continentOf } from "./continents";
 
 /** The 27 member states of the European Union (ISO 3166-1 alpha-2). */
 export const EU_MEMBER_STATES: ReadonlySet<string> = new Set([
@@ -59,12 +60,12 @@ export function operatorJurisdictionOf(partition: string): string {
   return operator;
 }
 
-/** The hand-written facts of a region; the legal fields are derived by {@link defineRegion}. */
-export type RegionSpec = Omit<Region, "jurisdiction" | "operatorJurisdiction">;
+/** The hand-written facts of a region; the legal fields and the continent are derived by {@link defineRegion}. */
+export type RegionSpec = Omit<Region, "jurisdiction" | "operatorJurisdiction" | "continent">;
 
 /**
- * Builds a frozen {@link Region} from its spec, deriving `jurisdiction` from the country
- * and `operatorJurisdiction` from the partition.
+ * Builds a frozen {@link Region} from its spec, deriving `jurisdiction` and `continent` from the
+ * country and `operatorJurisdiction` from the partition.
  */
 export function defineRegion(spec: RegionSpec): Region {
   return Object.freeze({
@@ -78,6 +79,7 @@ export function defineRegion(spec: RegionSpec): Region {
     partition: spec.partition,
     jurisdiction: jurisdictionOf(spec.country),
     operatorJurisdiction: operatorJurisdictionOf(spec.partition),
+    continent: continentOf(spec.country),
   });
 }
 

@@ -1,3 +1,4 @@
+import type { Region } from "../regions/catalogue";
 import type { LinkMechanism, Site } from "./model";
 
 /**
@@ -6,45 +7,106 @@ import type { LinkMechanism, Site } from "./model";
  * validation error that says why (never silently skipped).
  */
 
-/** S3 Cross-Region Replication with Replication Time Control: 99.99% of objects within 15 minutes (AWS SLA). */
+/**
+ * S3 Cross-Region Replication with Replication Time Control (lib/aws/replication-link.ts).
+ *
+ * What AWS promises: "S3 RTC replicates most objects that you upload to Amazon S3 in seconds, and
+ * 99.99 percent of those objects within 15 minutes" (Amazon S3 User Guide, "Meeting compliance
+ * requirements with S3 Replication Time Control", replication-time-control.html): that is the
+ * design figure. The financially backed figure is lower: the Amazon S3 Replication Time Control
+ * Feature Service Level Agreement (aws.amazon.com/s3/sla-rtc, last updated May 4, 2022) credits a
+ * month whose "Monthly 15-minute Replication Percentage" is below 99.9%, per region pair and
+ * account. Conditions: both buckets in one partition; replication metrics on (so a late replica
+ * raises an event; EMB-R01 checks both on every rule).
+ */
 export const S3_REPLICATION_RTC: LinkMechanism = {
   name: "s3-replication-rtc",
-  description: "S3 replication with Replication Time Control (15-minute SLA), replicas re-encrypted with the target key",
+  description:
+    "S3 replication with Replication Time Control: 15 minutes (99.99% of objects by design, 99.9% under the S3 SLA), replicas re-encrypted with the target key; watched by replication metrics with a 15-minute threshold",
   achievableRpoMinutes: 15,
   builtHere: true,
 };
 
 /**
- * Azure object replication between two storage accounts (lib/azure/replication-link.ts).
+ * Azure object replication without priority (lib/azure/replication-link.ts): no time promise.
  *
- * What Microsoft promises: nothing about time. "Object replication (OR) currently copies all
- * operations from a source storage account to one or more destination accounts asynchronously,
- * with no guaranteed completion time" (learn.microsoft.com/azure/storage/blobs/
- * object-replication-priority-replication, 2025-10-22; the overview says the same: "There's
- * currently no SLA on how long it takes to replicate data to the destination account"). Only the
- * optional priority replication carries an SLA (99.0% of new objects within 15 minutes, and
- * only when both accounts are on the same continent, below 1 Gbps and 1,000 writes/s), and
- * azurerm 4.55 (@cdktf/provider-azurerm 14.23) cannot enable it.
+ * "Object replication (OR) currently copies all operations from a source storage account to one or
+ * more destination accounts asynchronously, with no guaranteed completion time"
+ * (MicrosoftDocs/azure-docs articles/storage/blobs/object-replication-priority-replication.md,
+ * ms.date 10/22/2025; the overview says the same: "There's currently no SLA on how long it takes to
+ * replicate data to the destination account").
  *
  * So the figure below is a planning bound, not a promise: 24 hours. It is the edge of the last
  * bounded bucket (8-24 hours) of Azure's own object-replication metrics before "more than 24
- * hours", i.e. the point at which Microsoft's tooling itself treats a pending operation as an
- * outlier, and the daily cadence at which an operator is expected to check replication status.
- * A registry that needs a fresher copy between two Azure sites fails validation instead of
- * being given a promise the platform does not make. Lower it to 15 only together with priority
- * replication, for same-continent links.
+ * hours" (articles/storage/blobs/object-replication-overview.md, "Replication metrics"), i.e. the
+ * point at which Microsoft's tooling itself treats a pending operation as an outlier, and the daily
+ * cadence at which an operator is expected to check replication status. A registry that needs a
+ * fresher copy between two Azure sites must get priority replication ({@link AZURE_PRIORITY_REPLICATION})
+ * or fails validation, rather than being given a promise the platform does not make.
  */
 export const AZURE_OBJECT_REPLICATION_RPO_MINUTES = 24 * 60;
 
+/**
+ * "A source account can replicate to no more than two destination accounts, with one policy for
+ * each destination account" (articles/storage/blobs/object-replication-overview.md, "Replication
+ * policies"): with or without priority, the same limit per source account.
+ */
+export const AZURE_OBJECT_REPLICATION_MAX_TARGETS = 2;
+
+/** What both Azure object replication mechanisms are, for the per-source-account target limit. */
+export const AZURE_OBJECT_REPLICATION_FAMILY = "azure-object-replication";
+
 export const AZURE_OBJECT_REPLICATION: LinkMechanism = {
-  name: "azure-object-replication",
+  name: AZURE_OBJECT_REPLICATION_FAMILY,
   description:
     "Azure object replication of every blob version into a locked version-level WORM container, replicas encrypted with the target key; no time SLA (planning bound 24 h)",
   achievableRpoMinutes: AZURE_OBJECT_REPLICATION_RPO_MINUTES,
-  // "A source account can replicate to at most two destination accounts" (object replication overview).
-  maxTargetsPerSource: 2,
+  maxTargetsPerSource: AZURE_OBJECT_REPLICATION_MAX_TARGETS,
   builtHere: true,
 };
+
+/**
+ * Azure object replication with priority replication (lib/azure/priority-replication-policy.ts).
+ *
+ * What Microsoft promises (MicrosoftDocs/azure-docs
+ * articles/storage/blobs/object-replication-priority-replication.md, ms.date 10/22/2025, generally
+ * available): "When a replication's source and destination account are within the same continent,
+ * OR priority replication also replicates 99.0% of objects within 15 minutes for supported
+ * workloads". Conditions, each from that page:
+ *  - both accounts on the same continent (lib/regions/continents.ts says how that is read);
+ *  - "priority replication can only be enabled on one object replication policy per source storage
+ *    account": a registry's store replicates to at most two targets, and only one of them can have
+ *    priority ({@link MechanismPlanner} gives it to the first link in topology order);
+ *  - excluded from the SLA: objects larger than 5 GB, objects modified more than 10 times per
+ *    second, accounts larger than 5 PB or with more than 10 billion blobs, periods in which the
+ *    account or policy exceeds 1 Gbps or 1,000 PUT/DELETE operations per second and the backlog
+ *    they cause, and the replication of existing blobs after a policy is created or changed (about
+ *    100 TB a day);
+ *  - offered "in all public cloud regions with the following exceptions: West India, Switzerland
+ *    West" (learn.microsoft.com/azure/storage/blobs/object-replication-priority-replication, as
+ *    published with that list; an earlier revision of the include object-replication-alert.md says
+ *    "all public cloud regions"): {@link PRIORITY_REPLICATION_EXCLUDED_REGIONS}, the stricter reading.
+ * Enabling it "automatically enables OR metrics" (pending operations and bytes by time bucket),
+ * which the lag alert watches (lib/azure/replication-lag-alert.ts). It is billed per GB of new data,
+ * and for 30 days after it is switched off.
+ *
+ * azurerm 4.55 (@cdktf/provider-azurerm 14.23) cannot set it; the policy is created through azapi
+ * with `properties.priorityReplication.enabled` (Microsoft.Storage API 2025-06-01).
+ */
+export const AZURE_PRIORITY_REPLICATION: LinkMechanism = {
+  name: "azure-object-replication-priority",
+  description:
+    "Azure object replication with priority replication: 15 minutes for 99% of objects (same continent; objects up to 5 GB; bursts above 1 Gbps or 1,000 writes/s and the backlog after a policy change excluded), every blob version into a locked version-level WORM container, replicas encrypted with the target key; watched by a lag alert on the pending-operations metric",
+  achievableRpoMinutes: 15,
+  maxTargetsPerSource: AZURE_OBJECT_REPLICATION_MAX_TARGETS,
+  builtHere: true,
+};
+
+/** Azure regions where priority replication is not offered (see {@link AZURE_PRIORITY_REPLICATION}). */
+export const PRIORITY_REPLICATION_EXCLUDED_REGIONS: ReadonlyMap<string, string> = new Map([
+  ["westindia", "West India"],
+  ["switzerlandwest", "Switzerland West"],
+]);
 
 /**
  * A link from one of the state's datacenters to a cloud site: the state's copy job
@@ -82,13 +144,43 @@ export function stateStorageReplication(everyMinutes: number): LinkMechanism {
 }
 
 export type MechanismChoice =
-  | { readonly ok: true; readonly mechanism: LinkMechanism }
+  | {
+      readonly ok: true;
+      readonly mechanism: LinkMechanism;
+      /**
+       * Why the link did not get a faster mechanism of its clouds (an Azure link that cannot have
+       * priority replication), for messages: "japaneast (Asia) is on another continent than
+       * francecentral (Europe) ...". Absent when the mechanism is the best its ends allow.
+       */
+      readonly slowerBecause?: string;
+    }
   | { readonly ok: false; readonly reason: string };
 
 /**
- * The mechanism for a link between two resolved sites, or why there is none. `everyMinutes` is
- * the schedule of a link from an on-premises site (required there; the validator reports a
- * missing one before asking).
+ * Why an Azure link from `from` to `to` cannot have priority replication by where its ends are,
+ * or undefined when it can (both on one continent, in regions where it is offered). The one rule
+ * for it: the validator asks through {@link mechanismFor}, the replication link construct asks
+ * before it enables priority.
+ */
+export function priorityReplicationBlocker(from: Region, to: Region): string | undefined {
+  for (const end of [from, to]) {
+    const display = PRIORITY_REPLICATION_EXCLUDED_REGIONS.get(end.name);
+    if (display !== undefined) {
+      return `priority replication is not offered in ${end.name} (Microsoft lists ${[...PRIORITY_REPLICATION_EXCLUDED_REGIONS.values()].join(" and ")} as exceptions)`;
+    }
+  }
+  if (from.continent !== to.continent) {
+    return `${to.name} (${to.continent}) is on another continent than ${from.name} (${from.continent}), and priority replication's 15-minute SLA covers only accounts on the same continent`;
+  }
+  return undefined;
+}
+
+/**
+ * The mechanism for a link between two resolved sites, taken alone, or why there is none.
+ * `everyMinutes` is the schedule of a link from an on-premises site (required there; the validator
+ * reports a missing one before asking). An Azure link that qualifies by place gets priority
+ * replication here; whether its source accounts still have their one priority policy free is the
+ * topology's question ({@link MechanismPlanner}).
  */
 export function mechanismFor(from: Site, to: Site, everyMinutes?: number): MechanismChoice {
   if (from.cloud === "onprem") {
@@ -119,5 +211,50 @@ export function mechanismFor(from: Site, to: Site, everyMinutes?: number): Mecha
       reason: `connects partition ${from.regionInfo.partition} ('${from.id}') to partition ${to.regionInfo.partition} ('${to.id}'); native replication cannot cross partitions and no managed copy service is supported yet`,
     };
   }
-  return { ok: true, mechanism: from.cloud === "aws" ? S3_REPLICATION_RTC : AZURE_OBJECT_REPLICATION };
+  if (from.cloud === "aws") return { ok: true, mechanism: S3_REPLICATION_RTC };
+  const blocker = priorityReplicationBlocker(from.regionInfo, to.regionInfo);
+  return blocker === undefined ? { ok: true, mechanism: AZURE_PRIORITY_REPLICATION } : { ok: true, mechanism: AZURE_OBJECT_REPLICATION, slowerBecause: blocker };
+}
+
+/**
+ * The family of a mechanism whose targets per source are limited: both Azure object replication
+ * mechanisms count against the same two destination accounts per source account.
+ */
+export function mechanismFamily(mechanism: LinkMechanism): string {
+  return mechanism === AZURE_PRIORITY_REPLICATION || mechanism === AZURE_OBJECT_REPLICATION ? AZURE_OBJECT_REPLICATION_FAMILY : mechanism.name;
+}
+
+/**
+ * Chooses the mechanism of each link of a topology, in topology order, where one link's choice
+ * limits another's: Azure allows priority replication on one policy per source account, and a
+ * registry's store at the primary is that account. The first link (in topology order) that
+ * qualifies by place gets priority replication for every registry it carries; a later Azure link
+ * that shares a registry with it is planned without priority (a link gets priority for all its
+ * registries or for none, so what it promises is one figure), and the validator then refuses any
+ * registry whose rpoMinutes that link cannot meet, saying which link holds the priority policy.
+ */
+export class MechanismPlanner {
+  /** `<source site>/<registry>` -> the link (as messages name it) that holds its priority policy. */
+  private readonly priorityHolders = new Map<string, string>();
+
+  /**
+   * The mechanism for the link `name` from `from` to `to` carrying `registryIds`, given the links
+   * already chosen.
+   */
+  public choose(name: string, from: Site, to: Site, registryIds: readonly string[], everyMinutes?: number): MechanismChoice {
+    const alone = mechanismFor(from, to, everyMinutes);
+    if (!alone.ok || alone.mechanism !== AZURE_PRIORITY_REPLICATION) return alone;
+    for (const registry of registryIds) {
+      const holder = this.priorityHolders.get(`${from.id}/${registry}`);
+      if (holder !== undefined) {
+        return {
+          ok: true,
+          mechanism: AZURE_OBJECT_REPLICATION,
+          slowerBecause: `the source account of registry '${registry}' at '${from.id}' already has its one priority replication policy, on ${holder} (Azure allows priority replication on one policy per source account)`,
+        };
+      }
+    }
+    for (const registry of registryIds) this.priorityHolders.set(`${from.id}/${registry}`, name);
+    return alone;
+  }
 }

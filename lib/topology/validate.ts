@@ -2,12 +2,15 @@ import { readFileSync } from "node:fs";
 import * as ipaddr from "ipaddr.js";
 import { findRegion, greatCircleKm, REGIONS, suggestRegions } from "../regions/catalogue";
 import { jurisdictionOf } from "../regions/jurisdictions";
-import { mechanismFor } from "./mechanisms";
+import { MechanismPlanner, mechanismFamily } from "./mechanisms";
 import type { Link, OnPremIdentity, Registry, Site, Topology } from "./model";
 import { bgpAsnProblem, checkPublicIp, checkTrustAnchor, locationProblem } from "./onprem";
 import type { TopologyProblem } from "./problems";
 import type { LinkDocument, SiteDocument, TopologyDocument } from "./schema";
 
+
+/** Registry ids that would collide with a site's own bucket names. */
+const RESERVED_REGISTRY_IDS: readonly string[] = ["logs", "trail"];
 /** Smallest and largest site address space: two /x+1 subnets per site must fit, one per zone. */
 const MIN_PREFIX = 16;
 const MAX_PREFIX = 24;
@@ -211,6 +214,10 @@ export function validateTopology(doc: TopologyDocument, options: ValidationOptio
   const registries = new Map<string, Registry>();
   doc.registries.forEach((r, i) => {
     if (registries.has(r.id)) fail(`registries[${i}].id`, `registry id '${r.id}' is used more than once`);
+    // A site's own buckets are `<topology>-<site>-logs-...` and `-trail-...`: a registry of that id would collide.
+    if (RESERVED_REGISTRY_IDS.includes(r.id)) {
+      fail(`registries[${i}].id`, `registry id '${r.id}' is reserved for the site's own ${r.id === "logs" ? "access-log" : "audit-trail"} bucket; choose another id`);
+    }
     registries.set(r.id, r);
     if (r.retentionDays < doc.rules.minRetentionDays) {
       fail(
@@ -223,6 +230,8 @@ export function validateTopology(doc: TopologyDocument, options: ValidationOptio
   // --- links -----------------------------------------------------------------------------
   const primary = primaries.length === 1 ? sites.get(primaries[0].id) : undefined;
   const links: Link[] = [];
+  // Links compete for what a source account allows (one priority replication policy each), first come first served.
+  const planner = new MechanismPlanner();
   const seenPairs = new Set<string>();
   doc.links.forEach((l, i) => {
     const path = `links[${i}]`;
@@ -275,11 +284,12 @@ export function validateTopology(doc: TopologyDocument, options: ValidationOptio
     const to = sites.get(l.to);
     if (!from || !to) return; // unknown region or no location: already reported
     if (from.cloud === "onprem" && l.everyMinutes === undefined) return; // already reported
-    const choice = mechanismFor(from, to, l.everyMinutes);
+    const choice = planner.choose(name, from, to, carried.known.map((r) => r.id), l.everyMinutes);
     if (!choice.ok) {
       fail(path, `${name}: ${choice.reason}`);
       return;
     }
+    const slower = choice.slowerBecause === undefined ? "" : `; ${choice.slowerBecause}`;
     for (const r of carried.known) {
       if (choice.mechanism.achievableRpoMinutes <= r.rpoMinutes) continue;
       if (from.cloud === "onprem") {
@@ -290,7 +300,7 @@ export function validateTopology(doc: TopologyDocument, options: ValidationOptio
       } else {
         fail(
           path,
-          `${name} (${choice.mechanism.name}) achieves an RPO of ${choice.mechanism.achievableRpoMinutes} minutes, but registry '${r.id}' requires rpoMinutes ${r.rpoMinutes}; raise its rpoMinutes to at least ${choice.mechanism.achievableRpoMinutes} or carry it on a faster link`,
+          `${name} (${choice.mechanism.name}) achieves an RPO of ${choice.mechanism.achievableRpoMinutes} minutes, but registry '${r.id}' requires rpoMinutes ${r.rpoMinutes}${slower}; raise its rpoMinutes to at least ${choice.mechanism.achievableRpoMinutes} or carry it on a faster link`,
         );
       }
     }
@@ -304,14 +314,16 @@ export function validateTopology(doc: TopologyDocument, options: ValidationOptio
   });
 
   // --- mechanisms that limit how many targets one source may have --------------------------
+  // Both Azure mechanisms (with and without priority) count against the same source account.
   for (const r of doc.registries) {
-    const carrying = links.filter((l) => l.registries.includes(r));
-    for (const mechanism of new Set(carrying.map((l) => l.mechanism))) {
-      const targets = carrying.filter((l) => l.mechanism === mechanism).map((l) => `'${l.to.id}'`);
-      if (mechanism.maxTargetsPerSource !== undefined && targets.length > mechanism.maxTargetsPerSource) {
+    const carrying = links.filter((l) => l.registries.includes(r) && l.mechanism.maxTargetsPerSource !== undefined);
+    for (const family of new Set(carrying.map((l) => mechanismFamily(l.mechanism)))) {
+      const inFamily = carrying.filter((l) => mechanismFamily(l.mechanism) === family);
+      const max = Math.min(...inFamily.map((l) => l.mechanism.maxTargetsPerSource as number));
+      if (inFamily.length > max) {
         fail(
           "links",
-          `registry '${r.id}' is replicated by ${mechanism.name} to ${targets.length} sites (${targets.join(", ")}), but one source can replicate to at most ${mechanism.maxTargetsPerSource}`,
+          `registry '${r.id}' is replicated by ${family} to ${inFamily.length} sites (${inFamily.map((l) => `'${l.to.id}'`).join(", ")}), but one source can replicate to at most ${max}`,
         );
       }
     }

@@ -779,10 +779,88 @@ describe.each(MATRIX)(
       expectCells(cells, expected);
     });
 
+    /** Each site's audit trail bucket: the one bucket tagged `embassy:purpose = audit-trail`. */
+    const trailBucketOf = (site: SiteView) => {
+      const found = model.buckets.filter((b) => b.stack === site.stack && b.tags["embassy:purpose"] === "audit-trail");
+      if (found.length !== 1) throw new Error(`expected one audit-trail bucket in ${site.stack}, found ${found.length}`);
+      return found[0];
+    };
+    /** The trail's key: the key CloudTrail may generate data keys with for this site's trail (by its aws:SourceArn condition). */
+    const trailKeyOf = (site: SiteView) => {
+      const trailArn = trailArnOf(site);
+      const found = model.keys.filter((k) => JSON.stringify(k.policy).includes(JSON.stringify(trailArn)));
+      if (found.length !== 1) throw new Error(`expected one key naming ${trailArn}, found ${found.length}`);
+      return found[0];
+    };
+    /** The ARN of a site's trail, as its bucket policy names it to CloudTrail. */
+    const trailArnOf = (site: SiteView) => {
+      const statements = [trailBucketOf(site).policy!.Statement].flat() as Record<string, any>[];
+      const write = statements.find((st) => st.Principal?.Service === "cloudtrail.amazonaws.com" && st.Action === "s3:PutObject");
+      return write!.Condition.StringEquals["aws:SourceArn"] as string;
+    };
+
+    test("the audit role can read its site's audit trail (decrypting the log files through S3) and access logs, and still no registry store", async () => {
+      const cells: Cell[] = [];
+      let expected = 0;
+      for (const site of sites) {
+        const auditor = site.role("audit");
+        const trail = trailBucketOf(site);
+        const logs = model.buckets.filter((b) => b.stack === site.stack && b.tags["embassy:registry"] === undefined && b.tags["embassy:purpose"] === undefined);
+        expect(logs).toHaveLength(1);
+        const at = `audit@${site.site.id}`;
+        expected += 6;
+        cells.push({ what: `${at} GetObject on the audit trail bucket`, expected: "allowed", outcome: await access.getObject(auditor, trail.name) });
+        cells.push({ what: `${at} GetObjectVersion on the audit trail bucket`, expected: "allowed", outcome: await access.getObject(auditor, trail.name, { version: true }) });
+        cells.push({ what: `${at} ListBucketVersions on the audit trail bucket`, expected: "allowed", outcome: single(await access.s3(auditor, "s3:ListBucketVersions", trail.arn)) });
+        // CloudTrail writes log files under the trail's key: reading one makes S3 call kms:Decrypt on it.
+        cells.push({ what: `${at} kms:Decrypt of a log file via S3`, expected: "allowed", outcome: single(await access.kmsViaS3(auditor, "kms:Decrypt", trailKeyOf(site).arn, trail.region)) });
+        cells.push({ what: `${at} kms:Decrypt of a log file called directly`, expected: "denied", outcome: single(await access.kmsDirect(auditor, "kms:Decrypt", trailKeyOf(site).arn)) });
+        cells.push({ what: `${at} GetObject on the log bucket`, expected: "allowed", outcome: await access.getObject(auditor, logs[0].name) });
+        for (const [registry, bucket] of site.stores) {
+          expected += 2;
+          cells.push({ what: `${at} GetObject on store '${registry}'`, expected: "denied", outcome: await access.getObject(auditor, bucket.name) });
+          cells.push({ what: `${at} kms:Decrypt of store '${registry}' via S3`, expected: "denied", outcome: single(await access.kmsViaS3(auditor, "kms:Decrypt", keyOf(bucket), bucket.region)) });
+        }
+        for (const other of sites.filter((o) => o !== site)) {
+          expected++;
+          cells.push({ what: `${at} GetObject on ${other.site.id}'s audit trail bucket`, expected: "denied", outcome: await access.getObject(auditor, trailBucketOf(other).name) });
+        }
+      }
+      expectCells(cells, expected);
+    });
+
+    test("CloudTrail delivers each site's trail into its own audit bucket and key only: not for another trail, another account, nor outside AWSLogs/<account>/; and no principal deletes a log file", async () => {
+      const account = topology.custody.aws!.accountId;
+      const cells: Cell[] = [];
+      let expected = 0;
+      const asCloudTrail = (bucket: BucketModel, action: string, resource: string, trailArn: string, extra: Record<string, string> = {}) =>
+        access.decideAsService("cloudtrail.amazonaws.com", action, resource, bucket.region, { "aws:SourceArn": trailArn, "aws:SourceAccount": trailArn.split(":")[4], ...extra });
+      for (const site of sites) {
+        const bucket = trailBucketOf(site);
+        const trailArn = trailArnOf(site);
+        const key = trailKeyOf(site);
+        const otherTrail = `arn:aws:cloudtrail:${bucket.region}:${account}:trail/someone-elses-trail`;
+        const outsider = `arn:aws:cloudtrail:${bucket.region}:${OUTSIDER_ACCOUNT}:trail/${trailArn.split("/").pop()}`;
+        const logFile = `${bucket.arn}/AWSLogs/${account}/CloudTrail/${bucket.region}/2026/01/01/log.json.gz`;
+        const acl = { "s3:x-amz-acl": "bucket-owner-full-control" };
+        const at = `audit bucket ${bucket.name}`;
+        expected += 8;
+        cells.push({ what: `${at}: CloudTrail reads the bucket ACL for its trail`, expected: "allowed", outcome: single(await asCloudTrail(bucket, "s3:GetBucketAcl", bucket.arn, trailArn)) });
+        cells.push({ what: `${at}: CloudTrail puts a log file for its trail`, expected: "allowed", outcome: single(await asCloudTrail(bucket, "s3:PutObject", logFile, trailArn, acl)) });
+        cells.push({ what: `${at}: CloudTrail puts a log file for another trail`, expected: "denied", outcome: single(await asCloudTrail(bucket, "s3:PutObject", logFile, otherTrail, acl)) });
+        cells.push({ what: `${at}: CloudTrail puts a log file for a trail in account ${OUTSIDER_ACCOUNT}`, expected: "denied", outcome: single(await asCloudTrail(bucket, "s3:PutObject", logFile, outsider, acl)) });
+        cells.push({ what: `${at}: CloudTrail puts outside AWSLogs/${account}/`, expected: "denied", outcome: single(await asCloudTrail(bucket, "s3:PutObject", `${bucket.arn}/elsewhere/x`, trailArn, acl)) });
+        cells.push({ what: `${at}: CloudTrail deletes a log file`, expected: "refused by the resource policy", outcome: single(await asCloudTrail(bucket, "s3:DeleteObject", logFile, trailArn)) });
+        cells.push({ what: `trail key of ${site.site.id}: CloudTrail generates a data key for its trail`, expected: "allowed", outcome: single(await access.decideAsService("cloudtrail.amazonaws.com", "kms:GenerateDataKey", key.arn, key.region, { "aws:SourceArn": trailArn, "aws:SourceAccount": account })) });
+        cells.push({ what: `trail key of ${site.site.id}: CloudTrail generates a data key for another trail`, expected: "denied", outcome: single(await access.decideAsService("cloudtrail.amazonaws.com", "kms:GenerateDataKey", key.arn, key.region, { "aws:SourceArn": otherTrail, "aws:SourceAccount": account })) });
+      }
+      expectCells(cells, expected);
+    });
+
     test("log delivery still works: S3 server access logging and VPC flow logs of the custody account write into every site's log bucket, the same services for another account do not", async () => {
       const account = topology.custody.aws!.accountId;
       const cells: Cell[] = [];
-      const logBuckets = sites.flatMap((site) => model.buckets.filter((b) => b.stack === site.stack && b.tags["embassy:registry"] === undefined));
+      const logBuckets = sites.flatMap((site) => model.buckets.filter((b) => b.stack === site.stack && b.tags["embassy:registry"] === undefined && b.tags["embassy:purpose"] === undefined));
       expect(logBuckets).toHaveLength(sites.length);
       // Decided for the service principal itself, against the log bucket's policy alone.
       const serviceRequest = (bucket: BucketModel, service: string, action: string, resource: string, context: Record<string, string>) =>

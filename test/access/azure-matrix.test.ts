@@ -587,7 +587,12 @@ test("the covered topologies hold every way an Azure store is written: an Azure 
   const withWriters = topologies.filter(({ topology }) => topology.primary.cloud === "azure" && (topology.custody.azure?.writers ?? []).length > 0);
   const replicated = topologies.filter(
     ({ topology, stacks }) =>
-      topology.links.some((l) => l.from.cloud === "azure" && l.to.cloud === "azure") && stacks.some((s) => Object.keys(s.json.resource?.azurerm_storage_object_replication ?? {}).length > 0),
+      topology.links.some((l) => l.from.cloud === "azure" && l.to.cloud === "azure") &&
+      stacks.some(
+        (s) =>
+          Object.keys(s.json.resource?.azurerm_storage_object_replication ?? {}).length > 0 ||
+          Object.values(s.json.resource?.azapi_resource ?? {}).some((r) => String((r as { type?: unknown }).type).startsWith("Microsoft.Storage/storageAccounts/objectReplicationPolicies@")),
+      ),
   );
   const fromDatacenter = topologies.filter(({ topology }) => topology.primary.cloud === "onprem" && topology.links.some((l) => l.from.id === topology.primary.id && l.to.cloud === "azure"));
   expect(withWriters.map((t) => t.topology.name)).toEqual(expect.arrayContaining(["de-embassy"]));

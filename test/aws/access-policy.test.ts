@@ -1,4 +1,5 @@
 import { AccessPolicy } from "../../lib/aws/access-policy";
+import { CustodyKey } from "../../lib/aws/custody-key";
 import { EncryptedStore } from "../../lib/aws/encrypted-store";
 import { LogBucket } from "../../lib/aws/log-bucket";
 import { CUSTODY, policyOf, resources, synthScope } from "../fixtures";
@@ -167,5 +168,58 @@ describe("AccessPolicy (aws)", () => {
     expect(() => synthScope((scope) => new AccessPolicy(scope, "A", { custody: CUSTODY, namePrefix: "x", stores: [] }))).toThrow(
       "stores must list at least one store for access policy 'x', got none",
     );
+  });
+
+  test("with audit evidence, the audit role reads it (decrypting through S3 only) and its deny names every store's objects and key exactly", () => {
+    const synthEvidence = synthScope((scope) => {
+      const logBucket = new LogBucket(scope, "Logs", { custody: CUSTODY, bucketName: "es-primary-logs" });
+      const stores = ["brp", "land"].map(
+        (id) => new EncryptedStore(scope, id, { custody: CUSTODY, registryId: id, bucketName: `es-primary-${id}`, region: "eu-south-2", retentionDays: 365, logBucket }),
+      );
+      const trailKey = new CustodyKey(scope, "TrailKey", { custody: CUSTODY, region: "eu-south-2", description: "trail" });
+      new AccessPolicy(scope, "Access", {
+        custody: CUSTODY,
+        namePrefix: "es-primary",
+        stores,
+        bucketNamePrefix: "es-primary-",
+        auditEvidence: [{ bucketArn: "arn:aws:s3:::es-primary-trail", key: trailKey }, logBucket],
+        siteKeys: [trailKey],
+      });
+    });
+    const audit = policyOf(resources(synthEvidence, "aws_iam_role_policy").find((p) => p.name === "es-primary-audit-policy").policy).Statement;
+    const logArn = expect.stringMatching(/^\$\{aws_s3_bucket\.Logs_Bucket_\w+\.arn\}/);
+    expect(audit.find((s) => s.Sid === "ReadAuditEvidence")).toEqual({
+      Sid: "ReadAuditEvidence",
+      Effect: "Allow",
+      Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:ListBucketVersions"],
+      Resource: ["arn:aws:s3:::es-primary-trail", "arn:aws:s3:::es-primary-trail/*", logArn, logArn],
+    });
+    const trailKeyArn = expect.stringMatching(/^\$\{aws_kms_key\.TrailKey_\w+\.arn\}$/);
+    expect(audit.find((s) => s.Sid === "DecryptAuditEvidence")).toEqual({
+      Sid: "DecryptAuditEvidence",
+      Effect: "Allow",
+      Action: ["kms:Decrypt"],
+      Resource: [trailKeyArn],
+      Condition: { StringEquals: { "kms:ViaService": ["s3.eu-south-2.amazonaws.com"] } },
+    });
+    const deny = audit.find((s) => s.Sid === "DenyDataAccess");
+    expect(deny.Resource).toHaveLength(4);
+    expect(deny.Resource).toEqual([
+      expect.stringMatching(/aws_s3_bucket\.brp_\w+\.arn\}\/\*$/),
+      expect.stringMatching(/aws_s3_bucket\.land_\w+\.arn\}\/\*$/),
+      expect.stringMatching(/aws_kms_key\.brp_Key_\w+\.arn\}$/),
+      expect.stringMatching(/aws_kms_key\.land_Key_\w+\.arn\}$/),
+    ]);
+    // The operator and key administrator keep the prefix-wide deny.
+    const operate = policyOf(resources(synthEvidence, "aws_iam_role_policy").find((p) => p.name === "es-primary-operate-policy").policy).Statement;
+    expect(operate.find((s) => s.Sid === "DenyDataAccess").Resource).toEqual(["arn:aws:s3:::es-primary-*/*", "arn:aws:kms:eu-south-2:111111111111:key/*"]);
+    // The trail key's policy lets the audit role decrypt through S3, and its key administrators administer it.
+    const trailKey = resources(synthEvidence, "aws_kms_key").find((k) => k.description === "trail");
+    const keyStatements = policyOf(trailKey.policy).Statement;
+    expect(keyStatements.find((s) => s.Sid === "UseEsPrimaryAudit").Condition).toEqual({
+      ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/es-primary-audit" },
+      StringEquals: { "kms:ViaService": "s3.eu-south-2.amazonaws.com" },
+    });
+    expect(keyStatements[0].Condition.ArnEquals["aws:PrincipalArn"]).toContain("arn:aws:iam::111111111111:role/es-primary-administer-keys");
   });
 });

@@ -35,6 +35,8 @@ describe("AwsSiteStack", () => {
         ...["brp", "land"].flatMap((r) => [`store-${r}-bucket-name`, `store-${r}-bucket-arn`, `store-${r}-key-arn`]),
         "replication-brp-role-arn",
         "replication-land-role-arn",
+        "alert-topic-arn",
+        "audit-bucket-name",
       ].sort(),
     );
     expect(outputs["store-brp-bucket-name"].value).toMatch(/^\$\{aws_s3_bucket\.Store-brp_\w+\.bucket\}$/);

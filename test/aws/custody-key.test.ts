@@ -136,4 +136,29 @@ describe("CustodyKey (aws)", () => {
       synthScope((scope) => new CustodyKey(scope, "Key", { custody: { ...CUSTODY, readers: [restore], keyRetirers: [restore] }, region: "eu-north-1", description: "k" })),
     ).toThrow("keyRetirers must not also be readers or writers (separation of duties), got 'arn:aws:iam::111111111111:role/registry-restore'");
   });
+
+  test("a service grant names the service principal with its conditions, and only then are service principals exempt from the outside-custody deny", () => {
+    const granted = synthScope((scope) => {
+      const key = new CustodyKey(scope, "Key", { custody: CUSTODY, region: "eu-north-1", description: "k" });
+      key.grantToService({ sid: "AllowTrail", service: "cloudtrail.amazonaws.com", actions: ["kms:GenerateDataKey*"], conditions: { StringEquals: { "aws:SourceArn": "arn:aws:cloudtrail:eu-north-1:111111111111:trail/t" } } });
+      key.grantToService({ sid: "AllowTrail", service: "cloudtrail.amazonaws.com", actions: ["kms:GenerateDataKey*"], conditions: { StringEquals: { "aws:SourceArn": "arn:aws:cloudtrail:eu-north-1:111111111111:trail/t" } } });
+    });
+    const st = policyOf(resources(granted, "aws_kms_key")[0].policy).Statement;
+    expect(st.filter((x) => x.Principal?.Service)).toEqual([
+      { Sid: "AllowTrail", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: ["kms:GenerateDataKey*"], Resource: "*", Condition: { StringEquals: { "aws:SourceArn": "arn:aws:cloudtrail:eu-north-1:111111111111:trail/t" } } },
+    ]);
+    expect(st.at(-1).Condition).toEqual({ StringNotEquals: { "aws:PrincipalAccount": "111111111111" }, BoolIfExists: { "aws:PrincipalIsAWSService": "false" } });
+    // Without a service grant the deny stays as it was (see "no statement delegates ...").
+    expect(statements.at(-1).Condition).toEqual({ StringNotEquals: { "aws:PrincipalAccount": "111111111111" } });
+  });
+
+  test("fails when two different service grants share a sid", () => {
+    expect(() =>
+      synthScope((scope) => {
+        const key = new CustodyKey(scope, "Key", { custody: CUSTODY, region: "eu-north-1", description: "k" });
+        key.grantToService({ sid: "AllowX", service: "cloudtrail.amazonaws.com", actions: ["kms:DescribeKey"] });
+        key.grantToService({ sid: "AllowX", service: "events.amazonaws.com", actions: ["kms:DescribeKey"] });
+      }),
+    ).toThrow("key grant sid must be unique, got a second, different grant 'AllowX' for events.amazonaws.com");
+  });
 });

@@ -233,9 +233,13 @@ describe("AzureSiteStack", () => {
   });
 
   test("the primary replicates each registry to its target's account through a cross-stack reference; the embassy replicates nothing", () => {
-    const policies = resources(primary, "azurerm_storage_object_replication");
-    expect(policies).toHaveLength(2);
-    policies.forEach((p) => expect(p.destination_storage_account_id).toMatch(/^\$\{data\.terraform_remote_state\.[\w-]+\.outputs\.[\w-]+\}$/));
+    // Same-continent links, each the first from its source account: priority replication through azapi.
+    expect(resources(primary, "azurerm_storage_object_replication")).toEqual([]);
+    const puts = resources(primary, "azapi_resource_action").filter((a) => a.method === "PUT");
+    expect(puts).toHaveLength(2);
+    puts.forEach((p) => expect(p.resource_id).toMatch(/^\$\{data\.terraform_remote_state\.[\w-]+\.outputs\.[\w-]+\}\/objectReplicationPolicies\/default$/));
+    expect(resources(primary, "azapi_resource").filter((r) => String(r.type).startsWith("Microsoft.Storage/storageAccounts/objectReplicationPolicies@"))).toHaveLength(2);
+    expect(resources(target, "azapi_resource_action")).toEqual([]);
     expect(resources(target, "azurerm_storage_object_replication")).toEqual([]);
   });
 

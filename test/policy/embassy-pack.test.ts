@@ -47,7 +47,7 @@ describe("EmbassyPack", () => {
   test("the pack has one rule per id, each with a fix hint, and the ids the suppressions accept", () => {
     expect(EMBASSY_RULE_IDS).toEqual([
       "EMB-S01", "EMB-S02", "EMB-S03", "EMB-S04", "EMB-S05", "EMB-S06", "EMB-S07",
-      "EMB-K01", "EMB-K02", "EMB-R01", "EMB-R02", "EMB-I01", "EMB-I02", "EMB-I03", "EMB-I04", "EMB-N01", "EMB-N02", "EMB-P01", "EMB-P02", "EMB-T01",
+      "EMB-K01", "EMB-K02", "EMB-R01", "EMB-R02", "EMB-I01", "EMB-I02", "EMB-I03", "EMB-I04", "EMB-N01", "EMB-N02", "EMB-W01", "EMB-W02", "EMB-P01", "EMB-P02", "EMB-T01",
     ]);
     expect(new Set(EMBASSY_RULES.map((r) => r.rule.name)).size).toBe(EMBASSY_RULES.length);
     EMBASSY_RULES.forEach((r) => expect(r.fix.length).toBeGreaterThan(30));
@@ -70,7 +70,7 @@ describe("EmbassyPack", () => {
     for (const rule of report.rules) expect([rule.id, rule.compliant + rule.suppressed]).toEqual([rule.id, rule.checked]);
     // the store, key, identity and network rules all looked at something
     const checked = report.rules.filter((r) => r.checked > 0).map((r) => r.id);
-    expect(checked).toEqual(expect.arrayContaining(["EMB-S01", "EMB-S02", "EMB-S04", "EMB-S07", "EMB-K01", "EMB-K02", "EMB-I02", "EMB-I03", "EMB-N01", "EMB-N02", "EMB-T01"]));
+    expect(checked).toEqual(expect.arrayContaining(["EMB-S01", "EMB-S02", "EMB-S04", "EMB-S07", "EMB-K01", "EMB-K02", "EMB-I02", "EMB-I03", "EMB-N01", "EMB-N02", "EMB-W01", "EMB-T01"]));
   });
 
   test("fails synth when a store's Object Lock is weakened, naming the rule, the construct path and the fix", () => {

@@ -31,6 +31,12 @@ function synthApp(topology: ReturnType<typeof loadTopologyFile>) {
 }
 
 /** A sink for run()'s output streams. */
+/** The Object Lock configurations of registry stores (buckets tagged `embassy:registry`), not of the audit trail's bucket. */
+function storeLocks(synth: Synth): any[] {
+  const stores = new Set(Object.entries(synth.resource.aws_s3_bucket ?? {}).filter(([, b]) => b.tags?.["embassy:registry"] !== undefined).map(([name]) => `\${aws_s3_bucket.${name}.bucket}`));
+  return resources(synth, "aws_s3_bucket_object_lock_configuration").filter((l) => stores.has(l.bucket));
+}
+
 function sink(): { text: string; write(chunk: string): boolean } {
   const s = { text: "", write: (chunk: string) => ((s.text += chunk), true) };
   return s;
@@ -72,12 +78,13 @@ describe("the AWS-only example (Japan)", () => {
   test("every site holds an encrypted, locked store per registry, and a network", () => {
     for (const site of ["jp-tokyo", "jp-osaka", "au-embassy"]) {
       const s = synth(site);
-      expect(resources(s, "aws_s3_bucket_object_lock_configuration").map((l) => l.rule.default_retention).sort((a, b) => a.days - b.days)).toEqual([
+      expect(storeLocks(s).map((l) => l.rule.default_retention).sort((a, b) => a.days - b.days)).toEqual([
         { mode: "COMPLIANCE", days: 365 },
         { mode: "COMPLIANCE", days: 365 },
         { mode: "COMPLIANCE", days: 3650 },
       ]);
-      expect(resources(s, "aws_kms_key")).toHaveLength(3);
+      // A custody key per store, plus the alert topic's and the audit trail's.
+      expect(resources(s, "aws_kms_key")).toHaveLength(5);
       expect(resources(s, "aws_vpc")).toHaveLength(1);
       expect(resources(s, "aws_flow_log")).toHaveLength(1);
       expect(resources(s, "aws_s3_bucket").every((b) => b.lifecycle?.prevent_destroy === true && b.force_destroy === false)).toBe(true);
@@ -201,13 +208,18 @@ describe("an Azure-only embassy (object replication)", () => {
     }
   });
 
-  test("the primary replicates each registry to the foreign site through cross-stack references", () => {
-    const policies = resources(primary, "azurerm_storage_object_replication");
-    expect(policies).toHaveLength(3);
-    policies.forEach((p) =>
-      expect(p.destination_storage_account_id).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-nl-embassy-es-embassy\.outputs\./),
-    );
-    expect(resources(foreign, "azurerm_storage_object_replication")).toHaveLength(0);
+  test("the primary replicates each registry to the foreign site with priority replication, through cross-stack references", () => {
+    // West Europe -> Spain Central: same continent, the source accounts' first link: priority (15 minutes).
+    expect(resources(primary, "azurerm_storage_object_replication")).toHaveLength(0);
+    const puts = resources(primary, "azapi_resource_action").filter((a) => a.method === "PUT");
+    expect(puts).toHaveLength(3);
+    puts.forEach((p) => {
+      expect(p.resource_id).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-nl-embassy-es-embassy\.outputs\.[\w-]+\}\/objectReplicationPolicies\/default$/);
+      expect(p.body.properties.priorityReplication).toEqual({ enabled: true });
+      expect(p.body.properties.metrics).toEqual({ enabled: true });
+    });
+    expect(resources(primary, "azapi_resource").filter((r) => String(r.type).startsWith("Microsoft.Storage/storageAccounts/objectReplicationPolicies@"))).toHaveLength(3);
+    expect(resources(foreign, "azapi_resource_action")).toHaveLength(0);
   });
 });
 
@@ -246,7 +258,7 @@ describe("a mixed topology", () => {
     expect(Object.keys(aws.resource).every((t) => t.startsWith("aws_"))).toBe(true);
     // A site that no link reaches holds no registry copy, but still gets its network.
     expect(resources(aws, "aws_vpc")).toHaveLength(1);
-    expect(resources(aws, "aws_s3_bucket_object_lock_configuration")).toHaveLength(0);
+    expect(storeLocks(aws)).toHaveLength(0);
   });
 });
 
@@ -329,7 +341,7 @@ describe("the policy pack in every synth", () => {
     expect(run({ EMBASSY_TOPOLOGY: JP, CDKTF_OUTDIR: outdir }, sink(), sink())).toBe(0);
     const report = JSON.parse(readFileSync(join(outdir, "policy-report.json"), "utf8"));
     expect(report).toMatchObject({ passed: true, summary: { errors: 0, warnings: 0, suppressed: 0 }, suppressions: [] });
-    expect(report.rules.map((r: any) => r.id)).toEqual(expect.arrayContaining(["EMB-S01", "EMB-S02", "EMB-R01", "EMB-I03", "EMB-T01"]));
+    expect(report.rules.map((r: any) => r.id)).toEqual(expect.arrayContaining(["EMB-S01", "EMB-S02", "EMB-R01", "EMB-I03", "EMB-W01", "EMB-W02", "EMB-T01"]));
     expect(report.rules.find((r: any) => r.id === "EMB-S02").checked).toBeGreaterThan(0);
     expect(report.stacks).toEqual(["jp-embassy-au-embassy", "jp-embassy-jp-osaka", "jp-embassy-jp-tokyo"]);
     // An AWS-only embassy has nothing for the Azure provider-limit rule to check.

@@ -63,7 +63,9 @@ describe.each([
     const role = resources(aws, "aws_iam_role").find((r) => r.name === `${s.topology.name}-${sites.aws}-${datacenter}-ingest`);
     expect(JSON.parse(role.assume_role_policy).Statement[0].Principal).toEqual({ Service: "rolesanywhere.amazonaws.com" });
     // One store per registry, each Object Lock COMPLIANCE with the registry's retention.
-    const locks = resources(aws, "aws_s3_bucket_object_lock_configuration").map((l) => l.rule.default_retention.days).sort();
+    // (The audit trail's bucket is locked too; stores are the buckets tagged with a registry.)
+    const storeBuckets = new Set(Object.entries(aws.resource.aws_s3_bucket).filter(([, b]) => b.tags?.["embassy:registry"] !== undefined).map(([name]) => `\${aws_s3_bucket.${name}.bucket}`));
+    const locks = resources(aws, "aws_s3_bucket_object_lock_configuration").filter((l) => storeBuckets.has(l.bucket)).map((l) => l.rule.default_retention.days).sort();
     expect(locks).toEqual(s.topology.registries.map((r) => r.retentionDays).sort());
     // VPN: customer gateway with the datacenter's ASN and address, a BGP connection, an S3 interface endpoint.
     const dc = s.topology.sites.find((x) => x.id === datacenter)!;

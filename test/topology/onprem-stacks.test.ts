@@ -22,6 +22,7 @@ describe("stacks from a topology with on-premises sites", () => {
     expect([...stacks.keys()]).toEqual(["nl-azure", "es-embassy"]);
     expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(["nl-embassy-es-embassy", "nl-embassy-nl-azure"]);
     expect(resources(synth("nl-embassy-es-embassy"), "aws_s3_bucket").map((b) => b.bucket)).toEqual([
+      "nl-embassy-es-embassy-trail-111111111111",
       "nl-embassy-es-embassy-logs-111111111111",
       "nl-embassy-es-embassy-brk-111111111111",
       "nl-embassy-es-embassy-brp-111111111111",

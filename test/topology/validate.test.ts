@@ -285,3 +285,14 @@ test("warns when no one is told: alarms exist without alerts.emails", () => {
     "alerts.emails is not set: every site's alarms (freshness, replication, tampering) exist but notify nobody; name who is told when a promise is at risk",
   );
 });
+
+test("fails when a registry id would collide with a site's own buckets", () => {
+  const doc = awsDoc();
+  doc.registries[0].id = "logs";
+  doc.registries[1].id = "trail";
+  doc.links[0].registries = undefined;
+  expect(problemsOf(doc)).toEqual([
+    "registries[0].id: registry id 'logs' is reserved for the site's own access-log bucket; choose another id",
+    "registries[1].id: registry id 'trail' is reserved for the site's own audit-trail bucket; choose another id",
+  ]);
+});
