@@ -10,7 +10,7 @@ import { POLICY_REPORT_FILE, type PolicyReport, policyReport, writePolicyReport 
 import { loadTopologyFile } from "../../lib/topology/load";
 import { buildEmbassy } from "../../stacks/embassy";
 import { topologyOf } from "../fixtures";
-import { awsSite, pack } from "./helpers";
+import { pack, watchedAwsSite } from "./helpers";
 
 /** An app in a fresh folder, with `count` AWS site stacks (`site-a`, `site-b`, ...) each checked by the pack. */
 function appWithSites(count: number, options: { skipValidation?: boolean; warningsAsErrors?: boolean } = {}) {
@@ -19,7 +19,7 @@ function appWithSites(count: number, options: { skipValidation?: boolean; warnin
   const stacks = Array.from({ length: count }, (_, i) => {
     const stack = new TerraformStack(app, `site-${String.fromCharCode(97 + i)}`);
     new AwsProvider(stack, "aws", { region: "eu-south-2" });
-    const site = awsSite(stack);
+    const site = watchedAwsSite(stack);
     Aspects.of(stack).add(pack({ warningsAsErrors: options.warningsAsErrors }));
     return { stack, ...site };
   });

@@ -1,6 +1,8 @@
 import { TerraformStack, Testing } from "cdktf";
 import type { Construct } from "constructs";
 import { AccessPolicy } from "../../lib/aws/access-policy";
+import { AlertTopic } from "../../lib/aws/alert-topic";
+import { FreshnessAlarms } from "../../lib/aws/freshness-alarms";
 import { EncryptedStore } from "../../lib/aws/encrypted-store";
 import { LogBucket } from "../../lib/aws/log-bucket";
 import { Network } from "../../lib/aws/network";
@@ -73,4 +75,12 @@ export function linkedStores(scope: Construct): ReplicationLink {
 /** A bucket policy text with the given statements. */
 export function policy(...statements: object[]): string {
   return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+}
+
+/** awsSite plus the site's alert topic and a freshness alarm on the store (EMB-W01), as AwsSiteStack builds them. */
+export function watchedAwsSite(scope: Construct) {
+  const site = awsSite(scope);
+  const topic = new AlertTopic(scope, "Alerts", { custody: CUSTODY, region: "eu-south-2", topicName: "site-alerts" });
+  new FreshnessAlarms(scope, "Freshness", { topic, namePrefix: "site" }).watch(site.store, 15);
+  return site;
 }

@@ -6,7 +6,7 @@ import { App, Aspects, type TerraformResource, TerraformStack } from "cdktf";
 import { POLICY_REPORT_FILE, type PolicyReport } from "../../lib/policy/report";
 import { MIN_SUPPRESSION_REASON_LENGTH, suppress, Suppressions } from "../../lib/policy/suppressions";
 import { topologyOf } from "../fixtures";
-import { awsSite, pack } from "./helpers";
+import { pack, watchedAwsSite } from "./helpers";
 
 const REASON = "registry 'brp' is restored from tape for this drill; lock is set by the restore job";
 
@@ -16,7 +16,7 @@ function weakenedSite() {
   const app = new App({ outdir });
   const stack = new TerraformStack(app, "site");
   new AwsProvider(stack, "aws", { region: "eu-south-2" });
-  const { store, logBucket } = awsSite(stack);
+  const { store, logBucket } = watchedAwsSite(stack);
   (store.node.findChild("ObjectLock") as TerraformResource).addOverride("rule.default_retention.mode", "GOVERNANCE");
   Aspects.of(stack).add(pack());
   const report = (): PolicyReport => JSON.parse(readFileSync(join(outdir, POLICY_REPORT_FILE), "utf8"));

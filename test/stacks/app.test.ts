@@ -404,6 +404,8 @@ describe("the constructs on their own, as in the README", () => {
       custody, registryId: "population", bucketName: "my-site-population-111111111111", region: "eu-central-1", retentionDays: 365, logBucket,
     });
     new lib.aws.AccessPolicy(stack, "Access", { custody, namePrefix: "my-site", stores: [store] });
+    const topic = new lib.aws.AlertTopic(stack, "Alerts", { custody, region: "eu-central-1", topicName: "my-site-alerts", emails: ["soc@example.org"] });
+    new lib.aws.FreshnessAlarms(stack, "Freshness", { topic, namePrefix: "my-site" }).watch(store, 60);
     lib.applyEmbassyPack(app, { custody: { awsAccountId: custody.accountId }, minRetentionDays: 30 });
     app.synth();
     const report = JSON.parse(readFileSync(join(outdir, "policy-report.json"), "utf8"));
