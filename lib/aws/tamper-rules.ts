@@ -212,7 +212,7 @@ export class TamperRules extends Construct {
         description: `Forwards IAM events of site ${props.siteLabel} to ${props.region}, where they are mailed`,
         eventPattern: JSON.stringify(rolesPattern),
       });
-      new CloudwatchEventTarget(scope, "Target", { region: globalRegion, rule: rule.name, targetId: "site-bus", arn: homeBus, roleArn: forwarder.roleArn });
+      new CloudwatchEventTarget(scope, "Target", { region: globalRegion, rule: rule.name, targetId: "site-bus", arn: homeBus, roleArn: forwarder.roleArn, dependsOn: [forwarder.resource] });
     }
   }
 
