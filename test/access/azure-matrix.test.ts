@@ -21,7 +21,7 @@ import { loadTopologyFile } from "../../lib/topology/load";
 import type { OnPremSite, Site, Topology } from "../../lib/topology/model";
 import { run } from "../../stacks/main";
 import { ADMIN_A, ADMIN_B, ADMIN_C, CUSTODY, OUTSIDER } from "../azure/fixtures";
-import { PROJECT_ROOT } from "../fixtures";
+import { azureOnlyDoc, PROJECT_ROOT } from "../fixtures";
 
 const ADMIN_D = "eeeeeeee-0000-4000-8000-000000000005";
 
@@ -135,38 +135,6 @@ function generatedTopology(): Record<string, unknown> {
       { from: "de-primary", to: "es-embassy", registries: ["land", "cars"] },
       { from: "de-primary", to: "no-embassy", registries: ["tax", "cars"] },
     ],
-  };
-}
-
-/**
- * The former Dutch example, kept for its Azure-to-Azure shape: an Azure primary in West Europe
- * replicating every registry by object replication to an Azure embassy in Spain Central, with a
- * restore group as the readers and no writers.
- */
-function formerDutchTopology(): Record<string, unknown> {
-  return {
-    version: 1,
-    name: "nl-embassy",
-    home: "NL",
-    custody: {
-      azure: {
-        tenantId: "8f6a2c1e-4b7d-4e2a-9c3f-1a2b3c4d5e6f",
-        subscriptionId: "2d9e7f10-5a6b-4c8d-9e0f-112233445566",
-        administrators: ["5b1e9c2a-7d3f-4a6b-8c9d-0e1f2a3b4c5d", "c3d4e5f6-0718-4293-a4b5-c6d7e8f90a1b"],
-        readers: ["c3d4e5f6-0718-4293-a4b5-c6d7e8f90a1b"],
-      },
-    },
-    rules: { minForeignDistanceKm: 1000 },
-    sites: [
-      { id: "nl-primary", role: "domestic", primary: true, cloud: "azure", region: "westeurope", cidr: "10.10.0.0/16" },
-      { id: "es-embassy", role: "foreign", cloud: "azure", region: "spaincentral", cidr: "10.30.0.0/16" },
-    ],
-    registries: [
-      { id: "brp", title: "Basisregistratie Personen", rpoMinutes: 1440, retentionDays: 3650 },
-      { id: "brk", title: "Basisregistratie Kadaster", rpoMinutes: 1440, retentionDays: 3650 },
-      { id: "hr", title: "Handelsregister", rpoMinutes: 1440, retentionDays: 365 },
-    ],
-    links: [{ from: "nl-primary", to: "es-embassy" }],
   };
 }
 
@@ -540,7 +508,8 @@ const EXAMPLE_FILE = join(PROJECT_ROOT, "stacks", "nl-embassy.yaml");
 const GENERATED_FILE = join(SCRATCH, "de-embassy.json");
 const FORMER_DUTCH_FILE = join(SCRATCH, "nl-embassy-azure-primary.json");
 writeFileSync(GENERATED_FILE, JSON.stringify(generatedTopology()));
-writeFileSync(FORMER_DUTCH_FILE, JSON.stringify(formerDutchTopology()));
+// The former Dutch example, kept for its Azure-to-Azure shape (test/fixtures.ts).
+writeFileSync(FORMER_DUTCH_FILE, JSON.stringify(azureOnlyDoc()));
 const COVERED: ReadonlyArray<readonly [string, string]> = [
   ...EXAMPLES.map((file) => [`the ${basename(file).replace(/\.ya?ml$/, "")} example`, file] as const),
   ["the former Dutch example (Azure primary, object replication to Spain Central)", FORMER_DUTCH_FILE],
