@@ -1,5 +1,6 @@
-import { type IResolvable, type TerraformMetaArguments, TerraformResource, Token } from "cdktf";
+import { type IResolvable, type TerraformMetaArguments, TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
+import { checkExported, checkTypeAndExports } from "./private/checks";
 import { AZAPI_VERSION_CONSTRAINT } from "./provider";
 import type { AzapiObject } from "./resource";
 
@@ -47,10 +48,6 @@ export interface AzapiResourceActionConfig extends TerraformMetaArguments {
   readonly locks?: readonly string[];
 }
 
-/** `<namespace>/<type>[/<child type>...]@<yyyy-mm-dd>[-preview]`. */
-const RESOURCE_TYPE = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)+(\/[A-Za-z][A-Za-z0-9]*)+@\d{4}-\d{2}-\d{2}(-[a-z]+)?$/;
-/** A dot-separated path of identifiers into the exported response. */
-const EXPORT_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 /** A path into the exported response that may also index lists: `properties.rules[0].ruleId`. */
 const OUTPUT_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\[\d+\])*(\.[A-Za-z_][A-Za-z0-9_]*(\[\d+\])*)*$/;
 
@@ -85,14 +82,13 @@ export class AzapiResourceAction extends TerraformResource {
       connection: config.connection,
       forEach: config.forEach,
     });
-    if (!Token.isUnresolved(config.type) && !RESOURCE_TYPE.test(config.type)) {
-      throw new Error(`type must be '<namespace>/<resource type>@<api version>', e.g. 'Microsoft.Storage/storageAccounts/objectReplicationPolicies@2025-06-01', got '${config.type}' for ${this.node.path}`);
-    }
-    for (const path of config.responseExportValues ?? []) {
-      if (!Token.isUnresolved(path) && path !== "*" && !EXPORT_PATH.test(path)) {
-        throw new Error(`responseExportValues must be dot-separated property paths such as 'properties.policyId' (or '*'), got '${path}' for ${this.node.path}`);
-      }
-    }
+    checkTypeAndExports(
+      config.type,
+      config.responseExportValues ?? [],
+      "Microsoft.Storage/storageAccounts/objectReplicationPolicies@2025-06-01",
+      "properties.policyId",
+      this.node.path,
+    );
     this.config = config;
   }
 
@@ -115,10 +111,7 @@ export class AzapiResourceAction extends TerraformResource {
     if (!OUTPUT_PATH.test(path)) {
       throw new Error(`path must be a property path such as 'properties.policyId' or 'properties.rules[0].ruleId', got '${path}' for ${this.node.path}`);
     }
-    const exported = this.config.responseExportValues ?? [];
-    if (!exported.some((e) => e === "*" || path === e || path.startsWith(`${e}.`) || path.startsWith(`${e}[`))) {
-      throw new Error(`path '${path}' is not exported: add it to responseExportValues of ${this.node.path} (exported: ${exported.length > 0 ? exported.join(", ") : "none"})`);
-    }
+    checkExported(path, this.config.responseExportValues ?? [], this.node.path);
     return this.getStringAttribute(`output.${path}`);
   }
 

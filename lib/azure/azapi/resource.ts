@@ -1,5 +1,6 @@
-import { type IResolvable, type TerraformMetaArguments, TerraformResource, Token } from "cdktf";
+import { type IResolvable, type TerraformMetaArguments, TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
+import { checkExported, checkTypeAndExports, PROPERTY_PATH } from "./private/checks";
 import { AZAPI_VERSION_CONSTRAINT } from "./provider";
 
 /** A JSON value in an ARM request body: strings may be tokens (references to other resources). */
@@ -58,10 +59,6 @@ export interface AzapiResourceConfig extends TerraformMetaArguments {
   readonly locks?: readonly string[];
 }
 
-/** `<namespace>/<type>[/<child type>...]@<yyyy-mm-dd>[-preview]`. */
-const RESOURCE_TYPE = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)+(\/[A-Za-z][A-Za-z0-9]*)+@\d{4}-\d{2}-\d{2}(-[a-z]+)?$/;
-/** A dot-separated path of identifiers into the exported response. */
-const OUTPUT_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
 /**
  * One `azapi_resource` (Azure/terraform-provider-azapi internal/services/azapi_resource.go): any
@@ -91,14 +88,7 @@ export class AzapiResource extends TerraformResource {
       connection: config.connection,
       forEach: config.forEach,
     });
-    if (!Token.isUnresolved(config.type) && !RESOURCE_TYPE.test(config.type)) {
-      throw new Error(`type must be '<namespace>/<resource type>@<api version>', e.g. 'Microsoft.KeyVault/vaults/keys@2024-11-01', got '${config.type}' for ${this.node.path}`);
-    }
-    for (const path of config.responseExportValues ?? []) {
-      if (!Token.isUnresolved(path) && path !== "*" && !OUTPUT_PATH.test(path)) {
-        throw new Error(`responseExportValues must be dot-separated property paths such as 'properties.keyUri' (or '*'), got '${path}' for ${this.node.path}`);
-      }
-    }
+    checkTypeAndExports(config.type, config.responseExportValues ?? [], "Microsoft.KeyVault/vaults/keys@2024-11-01", "properties.keyUri", this.node.path);
     this.config = config;
   }
 
@@ -132,13 +122,10 @@ export class AzapiResource extends TerraformResource {
    * `output.<path>`. The path, or one of its prefixes, or `*`, must be in `responseExportValues`.
    */
   public outputString(path: string): string {
-    if (!OUTPUT_PATH.test(path)) {
+    if (!PROPERTY_PATH.test(path)) {
       throw new Error(`path must be a dot-separated property path such as 'properties.keyUri', got '${path}' for ${this.node.path}`);
     }
-    const exported = this.config.responseExportValues ?? [];
-    if (!exported.some((e) => e === "*" || path === e || path.startsWith(`${e}.`))) {
-      throw new Error(`path '${path}' is not exported: add it to responseExportValues of ${this.node.path} (exported: ${exported.length > 0 ? exported.join(", ") : "none"})`);
-    }
+    checkExported(path, this.config.responseExportValues ?? [], this.node.path);
     return this.getStringAttribute(`output.${path}`);
   }
 
