@@ -10,7 +10,7 @@ import { applyEmbassyPack } from "../../lib/policy/embassy-pack";
 import { parseTopology } from "../../lib/topology/load";
 import type { AwsSite, OnPremSite, Topology } from "../../lib/topology/model";
 import { AwsSiteStack } from "../../stacks/aws-site-stack";
-import { type AwsPolicies, collectAwsPolicies, fakeKeyId, type SynthesizedApp, synthesizeApp } from "../access/aws-policies";
+import { type AwsPolicies, collectAwsPolicies, synthesizeApp } from "../access/aws-policies";
 import { AwsAccess, externalCaller, OBJECT_KEY, type Outcome, roleCaller } from "../access/aws-requests";
 import { CUSTODY, policyOf, resources, type Synth, synthScope } from "../fixtures";
 import { certFolder, dutchDoc, estoniaDoc, LEAF_PEM, STATE_CA_PEM } from "../topology/onprem-fixtures";
@@ -312,25 +312,6 @@ describe("AwsSiteStack.ingestFrom", () => {
   });
 });
 
-/**
- * The synthesized app with every `${aws_rolesanywhere_trust_anchor.<name>.arn}` replaced by the ARN
- * the trust anchor would have (`arn:<partition>:rolesanywhere:<region>:<account>:trust-anchor/<id>`,
- * the id a stand-in derived from the name), so that the access adapter, which resolves only the
- * resource types that grant access, can read the ingest role's trust policy.
- */
-function withTrustAnchorArns(app: SynthesizedApp, accountId: string): SynthesizedApp {
-  return Object.fromEntries(
-    Object.entries(app).map(([name, stack]) => {
-      const region = [stack.provider?.aws ?? []].flat().find((p: any) => p.alias === undefined)?.region as string;
-      const text = JSON.stringify(stack).replace(
-        /\$\{aws_rolesanywhere_trust_anchor\.([\w-]+)\.arn\}/g,
-        (_m, id: string) => `arn:aws:rolesanywhere:${region}:${accountId}:trust-anchor/${fakeKeyId(name, id)}`,
-      );
-      return [name, JSON.parse(text)];
-    }),
-  );
-}
-
 describe("the ingest role, decided by an IAM evaluator over the synthesized stack", () => {
   const ACCOUNT = "111111111111";
   const evaluate = (doc: Record<string, any>) => {
@@ -343,7 +324,7 @@ describe("the ingest role, decided by an IAM evaluator over the synthesized stac
         }
       }
     });
-    const model = collectAwsPolicies(withTrustAnchorArns(app, ACCOUNT), { accountId: ACCOUNT });
+    const model = collectAwsPolicies(app, { accountId: ACCOUNT });
     return { model, access: new AwsAccess(model) };
   };
   const storeOf = (model: AwsPolicies, stack: string, registry: string) => model.buckets.find((b) => b.stack === stack && b.tags["embassy:registry"] === registry)!;
