@@ -12,3 +12,7 @@ export * from "./policy/embassy-pack";
 export * from "./policy/report";
 export * from "./policy/rule";
 export * from "./policy/suppressions";
+export * from "../stacks/embassy";
+export type { BackendConfig } from "../stacks/backend";
+export type { AwsSiteStack, AwsSiteStackProps } from "../stacks/aws-site-stack";
+export type { AzureSiteStack, AzureSiteStackProps } from "../stacks/azure-site-stack";

@@ -1,5 +1,6 @@
 import type { App } from "cdktf";
 import { applyEmbassyPack } from "../lib/policy/embassy-pack";
+import { assertSingleCopy } from "../lib/private/single-copy";
 import type { Topology } from "../lib/topology/model";
 import type { AwsSiteStack } from "./aws-site-stack";
 import type { AzureSiteStack } from "./azure-site-stack";
@@ -21,6 +22,7 @@ export interface EmbassyOptions {
  * Returns the stacks by site id.
  */
 export function buildEmbassy(app: App, topology: Topology, options: EmbassyOptions = {}): Map<string, AwsSiteStack | AzureSiteStack> {
+  assertSingleCopy(app, "buildEmbassy");
   const backend = options.backend ?? { kind: "local" };
   const stacks = new Map<string, AwsSiteStack | AzureSiteStack>();
   const awsStacks = new Map<string, AwsSiteStack>();

@@ -1,5 +1,6 @@
 import { Annotations, App, Aspects, type IAspect, TerraformStack } from "cdktf";
 import type { IConstruct } from "constructs";
+import { assertSingleCopy } from "../private/single-copy";
 import type { Topology } from "../topology/model";
 import { ledgerOf, type RuleDescription } from "./private/ledger";
 import { StackView } from "./private/resource-view";
@@ -171,6 +172,7 @@ export class EmbassyPack implements IAspect {
    * earlier check of the same stack) and returns them.
    */
   public check(stack: TerraformStack): readonly PolicyFinding[] {
+    assertSingleCopy(stack, "EmbassyPack");
     const app = App.of(stack);
     const ledger = ledgerOf(app);
     for (const entry of EMBASSY_RULES) {
@@ -207,7 +209,7 @@ export class EmbassyPack implements IAspect {
       if (f.level === "warning") Annotations.of(target).addWarning(f.message);
       else if (app.skipValidation) Annotations.of(target).addError(f.message);
     }
-    this.ensureValidation(app);
+    ensureValidation(app);
     return [...findings, ...topologyFindings];
   }
 
@@ -277,38 +279,76 @@ export class EmbassyPack implements IAspect {
     ledger.evaluations.set(key, { findings, counts });
     return findings;
   }
+}
 
-  /** Adds, once per app, the validation that writes the report and fails synth on errors. */
-  private ensureValidation(app: App): void {
-    const ledger = ledgerOf(app);
-    if (ledger.validating) return;
-    ledger.validating = true;
-    app.node.addValidation({
-      validate: () => {
-        const file = writePolicyReport(app);
-        const errors = policyReport(app).findings.filter((f) => f.level === "error" && !f.suppressed);
-        // Aspects added to the App never reach a stack in cdktf 0.21: a stack nobody checked is a hole.
-        const unchecked = app.node
-          .findAll()
-          .filter((c): c is TerraformStack => TerraformStack.isStack(c) && !ledger.evaluations.has(`stack:${c.node.path}`))
-          .map((c) => `stack '${c.node.path}' was not checked by the embassy policy pack: add it with Aspects.of(stack).add(new EmbassyPack(...)) or applyEmbassyPack(app)`);
-        if (errors.length === 0 && unchecked.length === 0) return [];
-        const ids = [...new Set(errors.map((f) => f.ruleId))].sort().join(", ");
-        const noun = errors.length === 1 ? "finding" : "findings";
-        const lines = [...unchecked, ...errors.map((f) => f.message)];
-        return [`data embassy policy: ${errors.length} error ${noun} (${ids || "none"}); all findings are in ${file}\n  ${lines.join("\n  ")}`];
-      },
-    });
+/** The packs applyEmbassyPack gave each app, for the stacks the app gets later. */
+const APPLIED = new WeakMap<App, EmbassyPack[]>();
+
+/**
+ * Adds one embassy pack to every stack of `app`, now and later, and returns it: the same as
+ * `Aspects.of(stack).add(new EmbassyPack(props))` for each stack (an aspect added to the App
+ * itself never reaches a stack in cdktf 0.21, whose `invokeAspects` starts at each stack).
+ *
+ * It may be called before any stack exists: `app.synth()` first adds the pack to every stack
+ * created since, so a later stack is checked exactly like an earlier one (cdktf has no public
+ * hook for a new child, so this wraps the `synth` method of this App instance). Synthesis paths
+ * that bypass `app.synth()`, such as `Testing.synth(stack)`, see only the aspects the stack has:
+ * in such tests call `applyEmbassyPack` after the stacks exist.
+ * Once applied, a stack of the app that no pack checked fails synth, and
+ * `<outdir>/policy-report.json` is written even for an app without stacks.
+ *
+ * Fails when the app was built with another copy of cdktf or constructs than this library's
+ * (a symlinked install), naming both folders: the pack would otherwise never run.
+ *
+ * @param app the app whose stacks the pack checks
+ * @param props the pack's options
+ * @returns the pack, e.g. to call {@link EmbassyPack.check} on a stack in a test
+ */
+export function applyEmbassyPack(app: App, props: EmbassyPackProps = {}): EmbassyPack {
+  assertSingleCopy(app, "applyEmbassyPack");
+  const pack = new EmbassyPack(props);
+  const packs = APPLIED.get(app);
+  if (packs) packs.push(pack);
+  else {
+    APPLIED.set(app, [pack]);
+    const synth = app.synth;
+    app.synth = function synthWithEmbassyPacks(this: App): void {
+      addAppliedPacks(app);
+      synth.call(this);
+    };
+  }
+  addAppliedPacks(app);
+  ensureValidation(app);
+  return pack;
+}
+
+/** Adds every pack applied to `app` to each of its stacks that does not have it yet. */
+function addAppliedPacks(app: App): void {
+  const stacks = app.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c));
+  for (const pack of APPLIED.get(app) ?? []) {
+    for (const stack of stacks) if (!Aspects.of(stack).all.includes(pack)) Aspects.of(stack).add(pack);
   }
 }
 
-/**
- * Adds one embassy pack to every stack of `app` and returns it: the same as
- * `Aspects.of(stack).add(new EmbassyPack(props))` for each stack (an aspect added to the App
- * itself never reaches a stack in cdktf 0.21). A stack added later and left unchecked fails synth.
- */
-export function applyEmbassyPack(app: App, props: EmbassyPackProps = {}): EmbassyPack {
-  const pack = new EmbassyPack(props);
-  for (const stack of app.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c))) Aspects.of(stack).add(pack);
-  return pack;
+/** Adds, once per app, the validation that writes the report and fails synth on errors. */
+function ensureValidation(app: App): void {
+  const ledger = ledgerOf(app);
+  if (ledger.validating) return;
+  ledger.validating = true;
+  app.node.addValidation({
+    validate: () => {
+      const file = writePolicyReport(app);
+      const errors = policyReport(app).findings.filter((f) => f.level === "error" && !f.suppressed);
+      // Aspects added to the App never reach a stack in cdktf 0.21: a stack nobody checked is a hole.
+      const unchecked = app.node
+        .findAll()
+        .filter((c): c is TerraformStack => TerraformStack.isStack(c) && !ledger.evaluations.has(`stack:${c.node.path}`))
+        .map((c) => `stack '${c.node.path}' was not checked by the embassy policy pack: add it with Aspects.of(stack).add(new EmbassyPack(...)) or applyEmbassyPack(app)`);
+      if (errors.length === 0 && unchecked.length === 0) return [];
+      const ids = [...new Set(errors.map((f) => f.ruleId))].sort().join(", ");
+      const noun = errors.length === 1 ? "finding" : "findings";
+      const lines = [...unchecked, ...errors.map((f) => f.message)];
+      return [`data embassy policy: ${errors.length} error ${noun} (${ids || "none"}); all findings are in ${file}\n  ${lines.join("\n  ")}`];
+    },
+  });
 }

@@ -9,8 +9,11 @@ import { applyEmbassyPack, EMBASSY_RULE_IDS, EMBASSY_RULES, EmbassyPack } from "
 import { POLICY_REPORT_FILE, type PolicyReport, policyReport, writePolicyReport } from "../../lib/policy/report";
 import { loadTopologyFile } from "../../lib/topology/load";
 import { buildEmbassy } from "../../stacks/embassy";
-import { topologyOf } from "../fixtures";
-import { pack, watchedAwsSite } from "./helpers";
+import { CUSTODY, topologyOf } from "../fixtures";
+import { AZURE_ADMIN, pack, watchedAwsSite } from "./helpers";
+
+/** The pack options of the helpers' `pack()`, for applyEmbassyPack. */
+const PACK_PROPS = { custody: { awsAccountId: CUSTODY.accountId, azureAdministrators: [AZURE_ADMIN] } };
 
 /** An app in a fresh folder, with `count` AWS site stacks (`site-a`, `site-b`, ...) each checked by the pack. */
 function appWithSites(count: number, options: { skipValidation?: boolean; warningsAsErrors?: boolean } = {}) {
@@ -126,17 +129,71 @@ describe("EmbassyPack", () => {
     expect(synthError(app)).toMatch(/Encountered Annotations with level "ERROR":\n\[site-a\/Store\/Resource\/Resource\] \[EMB-S02\] site-a\/Store\/Resource\/Resource \(aws_s3_bucket\): object lock mode is 'GOVERNANCE'/);
   });
 
-  test("applyEmbassyPack checks every stack of an app, and a stack no pack checked fails synth", () => {
+  test("applyEmbassyPack called before any stack exists checks the stacks added after it", () => {
+    // GIVEN an app that gets the pack first and a stack with a weakened lock afterwards
+    const outdir = mkdtempSync(join(tmpdir(), "embassy-policy-"));
+    const app = new App({ outdir });
+    const applied = applyEmbassyPack(app, PACK_PROPS);
+    const late = new TerraformStack(app, "late");
+    new AwsProvider(late, "aws", { region: "eu-south-2" });
+    weakenLock(watchedAwsSite(late).store);
+    // WHEN it synthesizes THEN the late stack was checked like any other, by that pack
+    expect(synthError(app)).toMatch(
+      /^App-level validation failed with the following errors:\n {2}data embassy policy: 1 error finding \(EMB-S02\); all findings are in .*policy-report\.json\n {2}\[EMB-S02\] late\/Store\/Resource\/Resource \(aws_s3_bucket\): object lock mode is 'GOVERNANCE'/,
+    );
+    expect(Aspects.of(late).all).toEqual([applied]);
+    expect(reportFile(outdir).rules.find((r) => r.id === "EMB-S02")).toMatchObject({ checked: 1, nonCompliant: 1 });
+  });
+
+  test("with skipValidation, a stack added after applyEmbassyPack fails on its error annotations", () => {
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), "embassy-policy-")), skipValidation: true });
+    applyEmbassyPack(app, PACK_PROPS);
+    const late = new TerraformStack(app, "late");
+    new AwsProvider(late, "aws", { region: "eu-south-2" });
+    weakenLock(watchedAwsSite(late).store);
+    expect(synthError(app)).toMatch(/Encountered Annotations with level "ERROR":\n\[late\/Store\/Resource\/Resource\] \[EMB-S02\] late\/Store\/Resource\/Resource \(aws_s3_bucket\): object lock mode is 'GOVERNANCE'/);
+  });
+
+  test("applyEmbassyPack twice adds each pack once to every stack, before and after", () => {
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), "embassy-policy-")) });
+    const early = new TerraformStack(app, "early");
+    const first = applyEmbassyPack(app, PACK_PROPS);
+    const late = new TerraformStack(app, "late");
+    const second = applyEmbassyPack(app, PACK_PROPS);
+    const later = new TerraformStack(app, "later");
+    for (const stack of [early, late, later]) new AwsProvider(stack, "aws", { region: "eu-south-2" });
+    app.synth();
+    expect([early, late, later].map((s) => Aspects.of(s).all)).toEqual([
+      [first, second],
+      [first, second],
+      [first, second],
+    ]);
+  });
+
+  test("an app given the pack before it has any stack still writes the report", () => {
+    const outdir = mkdtempSync(join(tmpdir(), "embassy-policy-"));
+    const app = new App({ outdir });
+    applyEmbassyPack(app, PACK_PROPS);
+    app.synth();
+    expect(reportFile(outdir).summary).toEqual({ errors: 0, warnings: 0, suppressed: 0 });
+  });
+
+  test("a stack no pack checked fails synth when another stack has a pack", () => {
+    const { app } = appWithSites(1);
+    const unchecked = new TerraformStack(app, "unchecked");
+    new AwsProvider(unchecked, "aws", { region: "eu-south-2" });
+    expect(synthError(app)).toMatch(
+      /data embassy policy: 0 error findings \(none\); .*\n {2}stack 'unchecked' was not checked by the embassy policy pack: add it with Aspects\.of\(stack\)\.add\(new EmbassyPack\(\.\.\.\)\) or applyEmbassyPack\(app\)$/m,
+    );
+  });
+
+  test("buildEmbassy and a second applyEmbassyPack check each resource once per pack", () => {
     const outdir = mkdtempSync(join(tmpdir(), "embassy-policy-"));
     const app = new App({ outdir });
     const topology = loadTopologyFile(join(PROJECT_ROOT, "stacks", "jp-embassy.yaml"));
     buildEmbassy(app, topology);
     applyEmbassyPack(app, { topology });
-    const late = new TerraformStack(app, "late");
-    new AwsProvider(late, "aws", { region: "eu-south-2" });
-    expect(synthError(app)).toMatch(
-      /data embassy policy: 0 error findings \(none\); .*\n {2}stack 'late' was not checked by the embassy policy pack: add it with Aspects\.of\(stack\)\.add\(new EmbassyPack\(\.\.\.\)\) or applyEmbassyPack\(app\)$/m,
-    );
+    app.synth();
     expect(policyReport(app).rules.find((r) => r.id === "EMB-S01")?.checked).toBe(9);
   });
 
