@@ -17,11 +17,11 @@ import {
   RegistrySchema,
   RulesSchema,
   SiteSchema,
-  type TopologyDocument,
   TopologySchema,
+  type TopologyRules,
   VpnSchema,
 } from "./schema";
-import { validateTopology } from "./validate";
+import { countryHint, type TopologyDraft, validateTopology } from "./validate";
 
 /** How to read a topology that does not come straight from its file. */
 export interface ParseOptions {
@@ -83,18 +83,21 @@ function parseWithLines(data: unknown, source: string, options: ParseOptions, li
   const shape = TopologySchema.safeParse(data, { reportInput: true });
   if (shape.success) return checkSemantics(shape.data, [], source, lineOf, readFile);
   // An unknown key close to a missing one is a typo: reported once, with the likely key, and
-  // read as that key. Unknown keys alone do not stop the semantic rules either, so an author
-  // sees a typo and, say, an overlapping CIDR in one pass.
+  // read as that key.
   const repair = repairKeys(data, shape.error.issues);
   const issues = shape.error.issues.filter((i) => !repair.explains(i));
   const shapeProblems = issues.map((issue) => shapeProblem(issue, data, lineOf, repair.suggestions));
-  const retry = issues.every((i) => i.code === "unrecognized_keys") ? TopologySchema.safeParse(repair.data) : undefined;
-  if (!retry?.success) throw new TopologyError(source, shapeProblems);
-  return checkSemantics(retry.data, shapeProblems, source, lineOf, readFile);
+  const retry = TopologySchema.safeParse(repair.data);
+  if (retry.success) return checkSemantics(retry.data, shapeProblems, source, lineOf, readFile);
+  // Shape problems do not stop the semantic rules: every part that passed its own shape check
+  // is validated, and only the rules that need a broken part are skipped, so an author sees
+  // every problem in one pass.
+  if (typeof repair.data !== "object" || repair.data === null || Array.isArray(repair.data)) throw new TopologyError(source, shapeProblems);
+  return checkSemantics(draftOf(repair.data as Record<string, unknown>), shapeProblems, source, lineOf, readFile);
 }
 
 function checkSemantics(
-  document: TopologyDocument,
+  document: TopologyDraft,
   shapeProblems: readonly TopologyProblem[],
   source: string,
   lineOf: (path: readonly PropertyKey[]) => number | undefined,
@@ -104,6 +107,90 @@ function checkSemantics(
   const problems = [...shapeProblems, ...(result.ok ? [] : result.problems.map((p) => ({ ...p, line: lineOf(pathKeys(p.path)) })))];
   if (!result.ok || problems.length > 0) throw new TopologyError(source, problems);
   return result.topology;
+}
+
+/**
+ * The parts of a document that pass their own shape check, piece by piece (each top-level key,
+ * each custody cloud, each rule, each site, registry and link), and what can still be read of
+ * the others: ids, a site's `primary`, a link's ends and registries.
+ */
+function draftOf(data: Record<string, unknown>): TopologyDraft {
+  const parts = new Set<string>();
+  const read = <T>(part: string, schema: z.ZodType<T>, value: unknown): T | undefined => {
+    const result = schema.safeParse(value);
+    if (result.success) return result.data;
+    parts.add(part);
+    return undefined;
+  };
+  const top = TopologySchema.shape;
+  const custodyData = data.custody;
+  const custodyReadable = typeof custodyData === "object" && custodyData !== null && !Array.isArray(custodyData);
+  if (!custodyReadable) parts.add("custody");
+  const custodyOf = custodyReadable ? (custodyData as Record<string, unknown>) : {};
+  const custody = {
+    ...(custodyOf.aws === undefined ? {} : { aws: read("custody.aws", AwsCustodySchema, custodyOf.aws) }),
+    ...(custodyOf.azure === undefined ? {} : { azure: read("custody.azure", AzureCustodySchema, custodyOf.azure) }),
+  };
+  const rulesData = data.rules ?? {};
+  const rulesOf = typeof rulesData === "object" && rulesData !== null && !Array.isArray(rulesData) ? (rulesData as Record<string, unknown>) : undefined;
+  const rules: Partial<TopologyRules> = {};
+  for (const key of Object.keys(RulesSchema.shape) as (keyof TopologyRules)[]) {
+    const value = rulesOf ? read<unknown>(`rules.${key}`, RulesSchema.shape[key] as z.ZodType<unknown>, rulesOf[key]) : (parts.add(`rules.${key}`), undefined);
+    if (value !== undefined) Object.assign(rules, { [key]: value });
+  }
+  const list = <T, U extends { readonly index: number }>(key: "sites" | "registries" | "links", schema: z.ZodType<T>, rough: (item: Record<string, unknown>, index: number) => U) => {
+    const value = key === "links" ? (data[key] ?? []) : data[key];
+    const items: T[] = [];
+    const positions: number[] = [];
+    const unread: U[] = [];
+    if (!Array.isArray(value) || value.length === 0) {
+      parts.add(key);
+      return { items, positions, unread };
+    }
+    value.forEach((item, index) => {
+      const result = schema.safeParse(item);
+      if (result.success) {
+        items.push(result.data);
+        positions.push(index);
+      } else {
+        unread.push(rough(typeof item === "object" && item !== null ? (item as Record<string, unknown>) : {}, index));
+      }
+    });
+    return { items, positions, unread };
+  };
+  const text = (v: unknown) => (typeof v === "string" ? v : undefined);
+  const sites = list("sites", SiteSchema, (s, index) => ({
+    index,
+    id: text(s.id),
+    primary: s.primary === undefined ? false : typeof s.primary === "boolean" ? s.primary : undefined,
+  }));
+  const registries = list("registries", RegistrySchema, (r, index) => ({ index, id: text(r.id) }));
+  const links = list("links", LinkSchema, (l, index) => ({
+    index,
+    from: text(l.from),
+    to: text(l.to),
+    registries: l.registries === undefined ? ("all" as const) : Array.isArray(l.registries) && l.registries.every((r) => typeof r === "string") ? (l.registries as string[]) : undefined,
+  }));
+  const name = read("name", top.name, data.name);
+  const home = read("home", top.home, data.home);
+  const alerts = data.alerts === undefined ? undefined : read("alerts", AlertsSchema, data.alerts);
+  return {
+    ...(name === undefined ? {} : { name }),
+    ...(home === undefined ? {} : { home }),
+    custody: Object.fromEntries(Object.entries(custody).filter(([, v]) => v !== undefined)),
+    rules,
+    sites: sites.items,
+    registries: registries.items,
+    links: links.items,
+    ...(alerts === undefined ? {} : { alerts }),
+    unread: {
+      positions: { sites: sites.positions, registries: registries.positions, links: links.positions },
+      parts,
+      sites: sites.unread,
+      registries: registries.unread,
+      links: links.unread,
+    },
+  };
 }
 
 /** The keys each object of the contract allows, by its path without list indices. */
@@ -180,6 +267,11 @@ function shapeProblem(
     message = `${where}is required`;
   } else {
     message = `${where}${issue.message}, got ${JSON.stringify(issue.input)}`;
+    // A country code in the wrong form (nl, NLD, UK, Germany): name the code it most likely is.
+    const last = issue.path[issue.path.length - 1];
+    if ((last === "home" || last === "country") && typeof issue.input === "string") {
+      message += countryHint(issue.input);
+    }
   }
   return { path: formatPath(issue.path), line: lineOf(path), message };
 }

@@ -6,7 +6,7 @@ import { MechanismPlanner, mechanismFamily } from "./mechanisms";
 import type { Link, OnPremIdentity, Registry, Site, Topology } from "./model";
 import { bgpAsnProblem, checkPublicIp, checkTrustAnchor, locationProblem } from "./onprem";
 import type { TopologyProblem } from "./problems";
-import type { LinkDocument, SiteDocument, TopologyDocument } from "./schema";
+import type { LinkDocument, RegistryDocument, SiteDocument, TopologyDocument, TopologyRules } from "./schema";
 
 
 /** Registry ids that would collide with a site's own bucket names. */
@@ -35,24 +35,95 @@ export type ValidationResult =
   | { readonly ok: false; readonly problems: readonly TopologyProblem[] };
 
 /**
- * The semantic rules of ../shared/DESIGN.md on a shape-valid document. Every rule runs
- * (as far as the facts it needs exist), so all problems are reported together.
+ * What is known of the parts of a topology file that failed their shape check, so that the
+ * semantic rules can still run on everything else (the loader builds this; see load.ts).
  */
-export function validateTopology(doc: TopologyDocument, options: ValidationOptions = {}): ValidationResult {
+export interface UnreadParts {
+  /**
+   * The index in the file of each entry of the draft's `sites`, `registries` and `links`: the
+   * draft holds only the entries that passed their shape check, problems name the file's index.
+   */
+  readonly positions: { readonly sites: readonly number[]; readonly registries: readonly number[]; readonly links: readonly number[] };
+  /**
+   * Parts of the document that are missing or failed their shape check, by path: `name`, `home`,
+   * `custody.aws`, `custody.azure`, `rules.<key>`, `alerts`, and `sites`, `registries` or `links`
+   * when the list itself (not one entry) cannot be read. Rules that need such a part are skipped.
+   */
+  readonly parts: ReadonlySet<string>;
+  /** Sites that failed their shape check, with what could still be read of them. */
+  readonly sites: readonly { readonly index: number; readonly id?: string; readonly primary?: boolean }[];
+  /** Registries that failed their shape check, with their id when it could be read. */
+  readonly registries: readonly { readonly index: number; readonly id?: string }[];
+  /**
+   * Links that failed their shape check, with their ends when they could be read, and the
+   * registries they carry: a list, "all" (the key is absent), or undefined when unreadable.
+   */
+  readonly links: readonly { readonly index: number; readonly from?: string; readonly to?: string; readonly registries?: readonly string[] | "all" }[];
+}
+
+/**
+ * A topology document to validate: a whole shape-valid document, or the parts of one that passed
+ * their shape check (with `unread` saying what did not). Every rule runs whose facts are all
+ * there, so an author sees the shape problems and the semantic ones in one pass.
+ */
+export interface TopologyDraft {
+  readonly name?: string;
+  /** Absent when it failed its shape check. */
+  readonly home?: string;
+  readonly custody: TopologyDocument["custody"];
+  /** A rule is absent when it failed its shape check. */
+  readonly rules: Partial<TopologyRules>;
+  readonly sites: readonly SiteDocument[];
+  readonly registries: readonly RegistryDocument[];
+  readonly links: readonly LinkDocument[];
+  readonly alerts?: TopologyDocument["alerts"];
+  /** @default - nothing unread: the draft is a whole document */
+  readonly unread?: UnreadParts;
+}
+
+/**
+ * The semantic rules of ../shared/DESIGN.md on a shape-valid document (or on the parts of one
+ * that passed their shape check). Every rule runs (as far as the facts it needs exist), so all
+ * problems are reported together.
+ */
+export function validateTopology(doc: TopologyDraft, options: ValidationOptions = {}): ValidationResult {
   const problems: TopologyProblem[] = [];
   const warnings: string[] = [];
   const fail = (path: string, message: string) => problems.push({ path, message });
   const readFile = options.readFile ?? ((path: string) => readFileSync(path, "utf8"));
+  const unread = doc.unread;
+  /** Whether a part of the document failed its shape check (the rules that need it are skipped). */
+  const isUnread = (part: string) => unread?.parts.has(part) ?? false;
+  const sitePath = (i: number) => `sites[${unread ? unread.positions.sites[i] : i}]`;
+  const registryPath = (i: number) => `registries[${unread ? unread.positions.registries[i] : i}]`;
+  const sitePathOf = (id: string) => sitePath(doc.sites.findIndex((s) => s.id === id));
+  const rules = doc.rules;
+
+  // Ids of every entry, read or not: references to an entry that failed its shape check are not
+  // "unknown", and its own problems are already reported.
+  const inFileOrder = <T extends { readonly index: number; readonly id?: string }>(read: readonly { readonly id: string }[], at: readonly number[] | undefined, rest: readonly T[]) =>
+    [...read.map((e, i) => ({ index: at ? at[i] : i, id: e.id as string | undefined })), ...rest].sort((a, b) => a.index - b.index);
+  const siteIdsByIndex = inFileOrder(doc.sites, unread?.positions.sites, unread?.sites ?? []);
+  const registryIdsByIndex = inFileOrder(doc.registries, unread?.positions.registries, unread?.registries ?? []);
+  const allSiteIds = siteIdsByIndex.flatMap((s) => (s.id === undefined ? [] : [s.id]));
+  const unreadSiteIds = new Set((unread?.sites ?? []).flatMap((s) => (s.id === undefined ? [] : [s.id])));
+  const siteIdsComplete = !isUnread("sites") && (unread?.sites ?? []).every((s) => s.id !== undefined);
+  const allRegistryIds = registryIdsByIndex.flatMap((r) => (r.id === undefined ? [] : [r.id]));
+  const registryIdsComplete = !isUnread("registries") && (unread?.registries ?? []).every((r) => r.id !== undefined);
+
+  // --- home: a real country ------------------------------------------------------------------
+  let home = doc.home;
+  if (home !== undefined && !isIsoCountry(home)) {
+    fail("home", `home '${home}' is not an ISO 3166-1 alpha-2 country code${countryHint(home) || " (two upper-case letters of a country, such as NL)"}`);
+    home = undefined; // the rules that compare with the home country cannot run
+  }
 
   // --- sites: ids, regions or locations, custody -------------------------------------------
   const sites = new Map<string, Site>();
   doc.sites.forEach((s, i) => {
-    const path = `sites[${i}]`;
-    if (doc.sites.findIndex((o) => o.id === s.id) !== i) {
-      fail(`${path}.id`, `site id '${s.id}' is used more than once`);
-    }
+    const path = sitePath(i);
     if (s.cloud === "onprem") {
-      const site = resolveOnPremSite(doc, s, i, fail, warnings, readFile);
+      const site = resolveOnPremSite(doc, s, path, fail, warnings, readFile);
       if (site && !sites.has(s.id)) sites.set(s.id, site);
       return;
     }
@@ -85,9 +156,13 @@ export function validateTopology(doc: TopologyDocument, options: ValidationOptio
         );
       }
     }
-    if (!doc.custody[s.cloud]) {
+    if (!doc.custody[s.cloud] && !isUnread(`custody.${s.cloud}`) && !isUnread("custody")) {
       fail(`custody.${s.cloud}`, `site '${s.id}' is on ${s.cloud}, but custody.${s.cloud} is missing: say who holds the keys there`);
     }
+  });
+  // Site ids are unique, whether or not the rest of the site could be read.
+  siteIdsByIndex.forEach((s, n) => {
+    if (s.id !== undefined && siteIdsByIndex.findIndex((o) => o.id === s.id) !== n) fail(`sites[${s.index}].id`, `site id '${s.id}' is used more than once`);
   });
 
   // --- data principals are administrators, and someone is left to hold the keys ----------
@@ -129,45 +204,58 @@ export function validateTopology(doc: TopologyDocument, options: ValidationOptio
   }
 
   // --- exactly one primary, and it is domestic -----------------------------------------
+  // A site that failed its shape check counts when its `primary` could be read; when it could
+  // not (or the list itself could not be read), the count is unknown and not checked.
   const primaries = doc.sites.filter((s) => s.primary);
-  if (primaries.length !== 1) {
-    const got = primaries.length === 0 ? "none" : `${primaries.length} (${primaries.map((s) => `'${s.id}'`).join(", ")})`;
+  const unreadPrimaries = (unread?.sites ?? []).filter((s) => s.primary === true);
+  const primaryCountKnown = !isUnread("sites") && (unread?.sites ?? []).every((s) => s.primary !== undefined);
+  const primaryAt = new Set([...doc.sites.flatMap((s, i) => (s.primary ? [unread ? unread.positions.sites[i] : i] : [])), ...unreadPrimaries.map((u) => u.index)]);
+  const primaryIds = siteIdsByIndex.filter((s) => primaryAt.has(s.index)).flatMap((s) => (s.id === undefined ? [] : [s.id]));
+  const primaryCount = primaries.length + unreadPrimaries.length;
+  if (primaryCount !== 1 && (primaryCountKnown || primaryCount > 1)) {
+    const got = primaryCount === 0 ? "none" : `${primaryCount} (${primaryIds.map((id) => `'${id}'`).join(", ")})`;
     fail("sites", `exactly one site must have primary: true, got ${got}`);
   }
   primaries.forEach((p) => {
     if (p.role !== "domestic") {
-      fail(`sites[${doc.sites.indexOf(p)}].role`, `site '${p.id}' is the primary but has role 'foreign'; registries are written at home, so the primary must be domestic`);
+      fail(`${sitePathOf(p.id)}.role`, `site '${p.id}' is the primary but has role 'foreign'; registries are written at home, so the primary must be domestic`);
     }
   });
+  /** The one primary's id, when there is exactly one (read or not). */
+  const primaryId = primaryCount === 1 && primaryIds.length === 1 ? primaryIds[0] : undefined;
 
   // --- geography: home country, foreign distance, separate regions ---------------------
   // A site's country and coordinates are its region's (cloud) or its declared location's (onprem).
   const resolved = [...sites.values()];
   const domestic = resolved.filter((s) => s.role === "domestic");
   const foreign = resolved.filter((s) => s.role === "foreign");
-  if (!REGIONS.some((r) => r.country === doc.home) && !doc.sites.some((s) => s.cloud === "onprem" && s.role === "domestic")) {
-    fail("home", `${doc.home} has no AWS or Azure region; declare your datacenter as cloud: onprem (a domestic site with its location) to hold the copy at home`);
-  }
-  for (const s of domestic) {
-    if (s.place.country === doc.home) continue;
-    if (s.cloud === "onprem") {
-      fail(sitePlacePath(doc, s), `domestic site '${s.id}': location.country is ${s.place.country}, not the home country ${doc.home}`);
-    } else {
-      fail(sitePlacePath(doc, s), `domestic site '${s.id}': region '${s.region}' lies in ${s.place.country}, not in the home country ${doc.home}`);
+  if (home !== undefined) {
+    if (!REGIONS.some((r) => r.country === home) && !doc.sites.some((s) => s.cloud === "onprem" && s.role === "domestic") && (unread?.sites.length ?? 0) === 0) {
+      fail("home", `${home} has no AWS or Azure region; declare your datacenter as cloud: onprem (a domestic site with its location) to hold the copy at home`);
+    }
+    for (const s of domestic) {
+      if (s.place.country === home) continue;
+      if (s.cloud === "onprem") {
+        fail(sitePlacePath(sitePathOf, s), `domestic site '${s.id}': location.country is ${s.place.country}, not the home country ${home}`);
+      } else {
+        fail(sitePlacePath(sitePathOf, s), `domestic site '${s.id}': region '${s.region}' lies in ${s.place.country}, not in the home country ${home}`);
+      }
     }
   }
   for (const f of foreign) {
-    if (f.place.country === doc.home) {
+    if (home !== undefined && f.place.country === home) {
       const what = f.cloud === "onprem" ? `location.country ${f.place.country} is` : `region '${f.region}' lies in`;
-      fail(sitePlacePath(doc, f), `foreign site '${f.id}': ${what} the home country ${doc.home}; a foreign site must be abroad`);
+      fail(sitePlacePath(sitePathOf, f), `foreign site '${f.id}': ${what} the home country ${home}; a foreign site must be abroad`);
       continue;
     }
+    const minKm = rules.minForeignDistanceKm;
+    if (minKm === undefined) continue;
     for (const d of domestic) {
       const km = Math.round(greatCircleKm(f.place, d.place));
-      if (km < doc.rules.minForeignDistanceKm) {
+      if (km < minKm) {
         fail(
-          sitePlacePath(doc, f),
-          `foreign site '${f.id}' (${whereIs(f)}, ${f.place.country}) is ${km} km from domestic site '${d.id}' (${whereIs(d)}), less than rules.minForeignDistanceKm ${doc.rules.minForeignDistanceKm}`,
+          sitePlacePath(sitePathOf, f),
+          `foreign site '${f.id}' (${whereIs(f)}, ${f.place.country}) is ${km} km from domestic site '${d.id}' (${whereIs(d)}), less than rules.minForeignDistanceKm ${minKm}`,
         );
       }
     }
@@ -175,7 +263,7 @@ export function validateTopology(doc: TopologyDocument, options: ValidationOptio
   resolved.forEach((a, i) => {
     for (const b of resolved.slice(i + 1)) {
       if (a.cloud !== "onprem" && a.cloud === b.cloud && a.region === b.region) {
-        fail(sitePlacePath(doc, b), `sites '${a.id}' and '${b.id}' are both in ${a.cloud} region '${a.region}'; failover sites must be geographically separate`);
+        fail(sitePlacePath(sitePathOf, b), `sites '${a.id}' and '${b.id}' are both in ${a.cloud} region '${a.region}'; failover sites must be geographically separate`);
       }
     }
   });
@@ -183,7 +271,7 @@ export function validateTopology(doc: TopologyDocument, options: ValidationOptio
   // --- address space: private, sized, no overlaps ---------------------------------------
   const ranges: { id: string; cidr: string; range: [ipaddr.IPv4, number] }[] = [];
   doc.sites.forEach((s, i) => {
-    const path = `sites[${i}].cidr`;
+    const path = `${sitePath(i)}.cidr`;
     let range: [ipaddr.IPv4, number];
     try {
       range = ipaddr.IPv4.parseCIDR(s.cidr);
@@ -213,81 +301,96 @@ export function validateTopology(doc: TopologyDocument, options: ValidationOptio
   // --- registries ------------------------------------------------------------------------
   const registries = new Map<string, Registry>();
   doc.registries.forEach((r, i) => {
-    if (registries.has(r.id)) fail(`registries[${i}].id`, `registry id '${r.id}' is used more than once`);
+    registries.set(r.id, r);
+    if (rules.minRetentionDays !== undefined && r.retentionDays < rules.minRetentionDays) {
+      fail(
+        `${registryPath(i)}.retentionDays`,
+        `retentionDays must be at least ${rules.minRetentionDays} (rules.minRetentionDays), got ${r.retentionDays} for registry '${r.id}'`,
+      );
+    }
+  });
+  // Ids are unique and not reserved, whether or not the rest of the registry could be read.
+  registryIdsByIndex.forEach((r, n) => {
+    if (r.id === undefined) return;
+    if (registryIdsByIndex.findIndex((o) => o.id === r.id) !== n) fail(`registries[${r.index}].id`, `registry id '${r.id}' is used more than once`);
     // A site's own buckets are `<topology>-<site>-logs-...` and `-trail-...`: a registry of that id would collide.
     if (RESERVED_REGISTRY_IDS.includes(r.id)) {
-      fail(`registries[${i}].id`, `registry id '${r.id}' is reserved for the site's own ${r.id === "logs" ? "access-log" : "audit-trail"} bucket; choose another id`);
-    }
-    registries.set(r.id, r);
-    if (r.retentionDays < doc.rules.minRetentionDays) {
-      fail(
-        `registries[${i}].retentionDays`,
-        `retentionDays must be at least ${doc.rules.minRetentionDays} (rules.minRetentionDays), got ${r.retentionDays} for registry '${r.id}'`,
-      );
+      fail(`registries[${r.index}].id`, `registry id '${r.id}' is reserved for the site's own ${r.id === "logs" ? "access-log" : "audit-trail"} bucket; choose another id`);
     }
   });
 
   // --- links -----------------------------------------------------------------------------
-  const primary = primaries.length === 1 ? sites.get(primaries[0].id) : undefined;
+  // Every link whose ends could be read gets the checks of its ends, in file order; the rest of
+  // the checks need a link that passed its shape check.
+  const primary = primaryId !== undefined ? sites.get(primaryId) : undefined;
   const links: Link[] = [];
   // Links compete for what a source account allows (one priority replication policy each), first come first served.
   const planner = new MechanismPlanner();
   const seenPairs = new Set<string>();
-  doc.links.forEach((l, i) => {
-    const path = `links[${i}]`;
-    const name = `link '${l.from} -> ${l.to}'`;
-    const known = doc.sites.map((s) => s.id).join(", ");
+  const knownSites = allSiteIds.join(", ");
+  const linkEnds = [
+    ...doc.links.map((l, i) => ({ index: unread ? unread.positions.links[i] : i, from: l.from as string | undefined, to: l.to as string | undefined, link: l as LinkDocument | undefined })),
+    ...(unread?.links ?? []).map((l) => ({ ...l, link: undefined })),
+  ].sort((a, b) => a.index - b.index);
+  for (const { index, from: lFrom, to: lTo, link: l } of linkEnds) {
+    const path = `links[${index}]`;
+    const name = `link '${lFrom} -> ${lTo}'`;
     let ends = true;
-    for (const end of ["from", "to"] as const) {
-      if (!doc.sites.some((s) => s.id === l[end])) {
-        fail(`${path}.${end}`, `${name}: ${end} '${l[end]}' is not a site id (known: ${known})`);
+    for (const [end, id] of [["from", lFrom], ["to", lTo]] as const) {
+      if (id === undefined) {
+        ends = false;
+      } else if (!allSiteIds.includes(id)) {
+        if (siteIdsComplete) fail(`${path}.${end}`, `${name}: ${end} '${id}' is not a site id (known: ${knownSites})`);
         ends = false;
       }
     }
-    const carried = linkRegistries(l, doc);
-    carried.unknown.forEach((id) =>
-      fail(`${path}.registries`, `${name}: '${id}' is not a registry id (known: ${doc.registries.map((r) => r.id).join(", ")})`),
-    );
-    if (!ends) return;
-    if (l.from === l.to) {
+    const carried = l ? linkRegistries(l, doc) : { known: [], unknown: [] };
+    carried.unknown
+      .filter((id) => !allRegistryIds.includes(id) && registryIdsComplete)
+      .forEach((id) => fail(`${path}.registries`, `${name}: '${id}' is not a registry id (known: ${allRegistryIds.join(", ")})`));
+    if (!ends || lFrom === undefined || lTo === undefined) continue;
+    if (lFrom === lTo) {
       fail(path, `${name}: a link must connect two different sites`);
-      return;
+      continue;
     }
-    const pair = `${l.from}->${l.to}`;
+    const pair = `${lFrom}->${lTo}`;
     if (seenPairs.has(pair)) fail(path, `${name} is declared more than once; list all its registries in one link`);
     seenPairs.add(pair);
     // The schedule belongs to the copy job of a datacenter: required from one, refused otherwise.
-    const fromOnPrem = doc.sites.find((s) => s.id === l.from)?.cloud === "onprem";
-    if (fromOnPrem && l.everyMinutes === undefined) {
-      fail(`${path}.everyMinutes`, `${name} starts at on-premises site '${l.from}' and needs everyMinutes: how often the state's copy job runs, which is this link's RPO`);
+    const fromSite = doc.sites.find((s) => s.id === lFrom);
+    const fromOnPrem = fromSite?.cloud === "onprem";
+    if (l && fromSite && fromOnPrem && l.everyMinutes === undefined) {
+      fail(`${path}.everyMinutes`, `${name} starts at on-premises site '${lFrom}' and needs everyMinutes: how often the state's copy job runs, which is this link's RPO`);
     }
-    if (!fromOnPrem && l.everyMinutes !== undefined) {
+    if (l && fromSite && !fromOnPrem && l.everyMinutes !== undefined) {
       fail(
         `${path}.everyMinutes`,
         `${name}: everyMinutes is only for links from an on-premises site (the copy job's schedule), got ${l.everyMinutes}; a link from a cloud site runs that cloud's replication, whose RPO the mechanism sets`,
       );
     }
-    if (primaries.some((p) => p.id === l.to)) {
-      fail(`${path}.to`, `${name}: ends at the primary site '${l.to}'; a copy must never replicate back over the primary`);
-      return;
+    if (primaryIds.includes(lTo)) {
+      fail(`${path}.to`, `${name}: ends at the primary site '${lTo}'; a copy must never replicate back over the primary`);
+      continue;
     }
-    if (primaries.length === 1 && l.from !== primaries[0].id) {
+    if (primaryId !== undefined && lFrom !== primaryId) {
       // Also between two datacenters: registries are written at the primary, and a copy of a
       // copy would be as old as both schedules together, which no link's RPO check would see.
+      if (!fromSite) continue; // the source site could not be read: what it is decides the message
       const why = fromOnPrem
         ? "registries are written at the primary and a copy of a copy would be as old as both schedules together"
         : "replication services do not re-replicate replicas (S3 skips objects that are themselves replicas)";
-      fail(`${path}.from`, `${name}: starts at '${l.from}', which is not the primary '${primaries[0].id}'; ${why}, so every link must start at the primary`);
-      return;
+      fail(`${path}.from`, `${name}: starts at '${lFrom}', which is not the primary '${primaryId}'; ${why}, so every link must start at the primary`);
+      continue;
     }
-    const from = sites.get(l.from);
-    const to = sites.get(l.to);
-    if (!from || !to) return; // unknown region or no location: already reported
-    if (from.cloud === "onprem" && l.everyMinutes === undefined) return; // already reported
+    if (!l) continue; // the link itself could not be read: its shape problems are reported
+    const from = sites.get(lFrom);
+    const to = sites.get(lTo);
+    if (!from || !to) continue; // unknown region, no location, or a site that could not be read: already reported
+    if (from.cloud === "onprem" && l.everyMinutes === undefined) continue; // already reported
     const choice = planner.choose(name, from, to, carried.known.map((r) => r.id), l.everyMinutes);
     if (!choice.ok) {
       fail(path, `${name}: ${choice.reason}`);
-      return;
+      continue;
     }
     const slower = choice.slowerBecause === undefined ? "" : `; ${choice.slowerBecause}`;
     for (const r of carried.known) {
@@ -311,7 +414,9 @@ export function validateTopology(doc: TopologyDocument, options: ValidationOptio
       mechanism: choice.mechanism,
       ...(from.cloud === "onprem" ? { everyMinutes: l.everyMinutes } : {}),
     });
-  });
+  }
+  /** Whether every link could be read far enough to say where it goes and what it carries. */
+  const linksReadable = !isUnread("links") && (unread?.links ?? []).every((l) => l.from !== undefined && l.to !== undefined && l.registries !== undefined);
 
   // --- mechanisms that limit how many targets one source may have --------------------------
   // Both Azure mechanisms (with and without priority) count against the same source account.
@@ -334,14 +439,17 @@ export function validateTopology(doc: TopologyDocument, options: ValidationOptio
     for (const r of doc.registries) {
       const targets = links.filter((l) => l.registries.includes(r)).map((l) => l.to);
       const declared = doc.links.filter((l) => l.from === primary.id && linkRegistries(l, doc).known.includes(r));
+      // A link that could not be read may be the one that carries it.
+      const maybe = (unread?.links ?? []).some((l) => (l.from === undefined || l.from === primary.id) && (l.registries === undefined || l.registries === "all" || l.registries.includes(r.id)));
       if (declared.length === 0) {
-        fail("links", `registry '${r.id}' is not copied from the primary '${primary.id}' to any other site; add a link that carries it`);
+        if (!maybe && !isUnread("links")) fail("links", `registry '${r.id}' is not copied from the primary '${primary.id}' to any other site; add a link that carries it`);
         continue;
       }
       if (targets.length === 0) continue; // its links are broken: already reported
       if (!targets.some((t) => t.role === "foreign")) {
+        if (maybe || rules.requireForeignCopy === undefined) continue; // what decides it could not be read
         const message = `registry '${r.id}' reaches no foreign site (copied only to ${targets.map((t) => `'${t.id}'`).join(", ")}); add a link from '${primary.id}' to a foreign site`;
-        if (doc.rules.requireForeignCopy) {
+        if (rules.requireForeignCopy) {
           fail("links", `${message} (or set rules.requireForeignCopy: false for a domestic-first phase)`);
         } else {
           warnings.push(`${message} (allowed because rules.requireForeignCopy is false)`);
@@ -350,24 +458,41 @@ export function validateTopology(doc: TopologyDocument, options: ValidationOptio
     }
   }
 
+  // --- every site but the primary is reached by a link --------------------------------------
+  // A cloud site no link reaches would still get its network, key vault or keys, workspace and
+  // flow logs, and hold no registry copy; a datacenter no link reaches holds none either, yet the
+  // review would list it as a failover site. Both are the same mistake: a site declared and never
+  // fed. (Links that fail other rules still count: their own problems are reported.)
+  if (primaryId !== undefined && linksReadable) {
+    const reached = new Set(linkEnds.map((l) => l.to));
+    doc.sites.forEach((s, i) => {
+      if (s.id === primaryId || reached.has(s.id) || unreadSiteIds.has(s.id)) return;
+      const what =
+        s.cloud === "onprem"
+          ? `on-premises site '${s.id}' is not the target of any link: it would hold no registry copy, yet count as a failover site in the review`
+          : `${s.cloud} site '${s.id}' is not the target of any link: it would get a network, keys and monitoring, and hold no registry copy`;
+      fail(sitePath(i), `${what}; add a link from the primary '${primaryId}' to it, or remove the site`);
+    });
+  }
+
   // --- alerts ----------------------------------------------------------------------------
   const emails = doc.alerts?.emails ?? [];
   emails.forEach((e, i) => {
     if (emails.findIndex((o) => o.toLowerCase() === e.toLowerCase()) !== i) fail(`alerts.emails[${i}]`, `'${e}' is listed more than once`);
   });
-  if (emails.length === 0 && doc.sites.some((s) => s.cloud !== "onprem")) {
+  if (emails.length === 0 && doc.sites.some((s) => s.cloud !== "onprem") && !isUnread("alerts")) {
     warnings.push("alerts.emails is not set: every site's alarms (freshness, replication, tampering) exist but notify nobody; name who is told when a promise is at risk");
   }
 
-  if (problems.length > 0 || !primary) return { ok: false, problems };
+  if (problems.length > 0 || !primary || unread !== undefined || doc.name === undefined || home === undefined) return { ok: false, problems };
   return {
     ok: true,
     topology: {
       version: 1,
       name: doc.name,
-      home: doc.home,
+      home,
       custody: doc.custody,
-      rules: doc.rules,
+      rules: doc.rules as TopologyRules,
       sites: resolved,
       primary,
       registries: [...registries.values()],
@@ -385,14 +510,13 @@ export function validateTopology(doc: TopologyDocument, options: ValidationOptio
  * the rules that follow still run.
  */
 function resolveOnPremSite(
-  doc: TopologyDocument,
+  doc: TopologyDraft,
   s: SiteDocument,
-  i: number,
+  path: string,
   fail: (path: string, message: string) => void,
   warnings: string[],
   readFile: (path: string) => string,
 ): Site | undefined {
-  const path = `sites[${i}]`;
   const name = `on-premises site '${s.id}'`;
   if (s.region !== undefined) {
     fail(`${path}.region`, `${name}: region is only for cloud sites, got '${s.region}'; an on-premises site's place comes from its location`);
@@ -479,17 +603,98 @@ function whereIs(site: Site): string {
 }
 
 /** The document path that places a site: its region, or its location. */
-function sitePlacePath(doc: TopologyDocument, site: Site): string {
-  return `sites[${doc.sites.findIndex((s) => s.id === site.id)}].${site.cloud === "onprem" ? "location" : "region"}`;
+function sitePlacePath(sitePathOf: (id: string) => string, site: Site): string {
+  return `${sitePathOf(site.id)}.${site.cloud === "onprem" ? "location" : "region"}`;
 }
 
 function describeLocation(l: NonNullable<SiteDocument["location"]>): string {
   return `${l.city}, ${l.country} (${l.latitude}, ${l.longitude})`;
 }
 
-function linkRegistries(link: LinkDocument, doc: TopologyDocument): { known: Registry[]; unknown: string[] } {
+function linkRegistries(link: LinkDocument, doc: TopologyDraft): { known: Registry[]; unknown: string[] } {
   if (!link.registries) return { known: [...doc.registries], unknown: [] };
   const known = doc.registries.filter((r) => link.registries?.includes(r.id));
   const unknown = link.registries.filter((id) => !doc.registries.some((r) => r.id === id));
   return { known, unknown };
+}
+
+// --- ISO 3166-1 alpha-2 -------------------------------------------------------------------------
+
+let isoCodes: ReadonlyMap<string, string> | undefined;
+
+/**
+ * Every officially assigned ISO 3166-1 alpha-2 code (249), with the country's English name, from
+ * @rapideditor/country-coder's borders: the features whose `isoStatus` is `official` (its other
+ * codes are exceptional reservations such as EU or UK, and the user-assigned XK). Loaded on first
+ * use: parsing the borders costs about 100 ms, which a home country with a cloud region (every
+ * region's country is an ISO code) never pays.
+ */
+function isoCountries(): ReadonlyMap<string, string> {
+  if (!isoCodes) {
+    const coder = require("@rapideditor/country-coder") as typeof import("@rapideditor/country-coder");
+    isoCodes = new Map(
+      coder.borders.features
+        .map((f) => f.properties)
+        .filter((p) => p.iso1A2 !== undefined && p.isoStatus === "official")
+        .map((p) => [p.iso1A2 as string, p.nameEn]),
+    );
+  }
+  return isoCodes;
+}
+
+/** Whether `code` is an officially assigned ISO 3166-1 alpha-2 code (upper case). */
+function isIsoCountry(code: string): boolean {
+  return REGIONS.some((r) => r.country === code) || isoCountries().has(code);
+}
+
+/** QWERTY rows: a typo of one letter is most likely a neighbouring key. */
+const KEY_ROWS = ["QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM"];
+
+function keyDistance(a: string, b: string): number {
+  const at = (c: string) => {
+    const row = KEY_ROWS.findIndex((r) => r.includes(c));
+    return { row, col: KEY_ROWS[row].indexOf(c) + row * 0.5 };
+  };
+  const [p, q] = [at(a), at(b)];
+  return Math.hypot(p.row - q.row, p.col - q.col);
+}
+
+/**
+ * The ISO 3166-1 alpha-2 codes someone most likely meant by `value` (none, one, or a few equally
+ * likely ones): the code of a country named by an alias, alpha-3 or numeric code, or English name
+ * that country-coder knows (`UK` -> GB, `nld` -> NL, `Germany` -> DE); for any other two letters,
+ * the codes one letter away whose letter is nearest on a keyboard (`NK` -> MK, NL). None for a
+ * grouping country-coder knows (EU, UN): no one country is meant.
+ */
+export function suggestCountryCodes(value: string): string[] {
+  const codes = isoCountries();
+  const props = countryCoderFeature(value);
+  const named = props?.iso1A2 !== undefined && codes.has(props.iso1A2) ? props.iso1A2 : props?.country;
+  if (named !== undefined && codes.has(named)) return named === value ? [] : [named];
+  if (props !== undefined) return [];
+  const upper = value.trim().toUpperCase();
+  if (!/^[A-Z]{2}$/.test(upper)) return [];
+  if (codes.has(upper)) return upper === value ? [] : [upper];
+  const near = [...codes.keys()]
+    .filter((c) => (c[0] === upper[0]) !== (c[1] === upper[1]))
+    .map((c) => ({ c, d: c[0] === upper[0] ? keyDistance(c[1], upper[1]) : keyDistance(c[0], upper[0]) }));
+  const best = Math.min(...near.map((n) => n.d));
+  return near.filter((n) => n.d === best).map((n) => n.c).sort().slice(0, 3);
+}
+
+/** What country-coder knows by this name or code (a country, territory or grouping), if anything. */
+function countryCoderFeature(value: string): { iso1A2?: string; country?: string; nameEn: string } | undefined {
+  const coder = require("@rapideditor/country-coder") as typeof import("@rapideditor/country-coder");
+  return coder.feature(value.trim())?.properties ?? undefined;
+}
+
+/**
+ * The end of a message about a country code that is not one: "; did you mean 'GB'?", "; did you
+ * mean 'MK', 'NL'?", " ('EU' stands for European Union, not one country)", or "".
+ */
+export function countryHint(value: string): string {
+  const near = suggestCountryCodes(value);
+  if (near.length > 0) return `; did you mean ${near.map((c) => `'${c}'`).join(", ")}?`;
+  const known = countryCoderFeature(value);
+  return known ? ` ('${value}' stands for ${known.nameEn}, not one country)` : "";
 }

@@ -251,14 +251,21 @@ describe("a mixed topology", () => {
       { id: "aws-island", role: "foreign", cloud: "aws", region: "eu-south-2", cidr: "10.40.0.0/16" },
     ];
     doc.links = [{ from: "nl-primary", to: "se-embassy" }];
+    // A site that no link reaches would hold no registry copy: refused (no copy crosses from one
+    // cloud to another, so a mixed embassy has a datacenter primary, as the Dutch example does).
+    expect(() => topologyOf(doc)).toThrow(
+      "sites[2]: aws site 'aws-island' is not the target of any link: it would get a network, keys and monitoring, and hold no registry copy; add a link from the primary 'nl-primary' to it, or remove the site",
+    );
+    doc.sites.pop();
     const { synth } = synthApp(topologyOf(doc));
     // Azure stacks hold azurerm resources, custody keys through ARM (azapi) and RBAC propagation waits (time).
     expect(Object.keys(synth("es-embassy-nl-primary").resource).every((t) => /^(azurerm|azapi|time)_/.test(t))).toBe(true);
-    const aws = synth("es-embassy-aws-island");
+    const mixed = synthApp(loadTopologyFile(NL)).synth;
+    expect(Object.keys(mixed("nl-embassy-nl-azure").resource).every((t) => /^(azurerm|azapi|time)_/.test(t))).toBe(true);
+    const aws = mixed("nl-embassy-es-embassy");
     expect(Object.keys(aws.resource).every((t) => t.startsWith("aws_"))).toBe(true);
-    // A site that no link reaches holds no registry copy, but still gets its network.
     expect(resources(aws, "aws_vpc")).toHaveLength(1);
-    expect(storeLocks(aws)).toHaveLength(0);
+    expect(storeLocks(aws)).toHaveLength(3);
   });
 });
 
