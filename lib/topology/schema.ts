@@ -68,6 +68,10 @@ export const AzureCustodySchema = z
       .array(z.string().regex(UUID, { error: "must be an Entra ID object id (UUID)" }))
       .optional()
       .describe("Administrators who may write registry versions at an Azure primary (they then do not administer keys). Default: nobody."),
+    labels: z
+      .record(z.string().regex(UUID, { error: "must be an Entra ID object id (UUID)" }), z.string().min(1, { error: "must not be empty" }).max(80, { error: "must be at most 80 characters" }))
+      .optional()
+      .describe("Names for object ids, shown in the architect's review instead of bare GUIDs, e.g. { \"<object id>\": \"Security officer\" }. Default: none."),
   })
   .describe("The owning state's Entra ID tenant, subscription and administrator object ids.");
 
