@@ -1,11 +1,17 @@
-import { resolve } from "node:path";
-import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { App, LocalBackend, S3Backend, type TerraformStack } from "cdktf";
 
 /** Where Terraform keeps each stack's state. */
 export type BackendConfig =
   | {
       readonly kind: "local";
-      /** @default - the working directory of the synth (the project root for `npm run synth`) */
+      /**
+       * The folder that holds the state files (`terraform.<stack>.tfstate`), relative to the
+       * current working directory or absolute. The synthesized configuration names it relative to
+       * each stack's folder, so it is the same on every machine as long as this folder keeps its
+       * place next to the output.
+       * @default - the folder that contains the output folder (the project root for `npm run synth` and `cdktf synth`)
+       */
       readonly directory?: string;
     }
   | {
@@ -37,9 +43,19 @@ export function backendFromEnv(env: NodeJS.ProcessEnv = process.env): BackendCon
 /** Configures `stack`'s backend; state keys are per stack, so stacks never share state. */
 export function applyBackend(stack: TerraformStack, stackName: string, config: BackendConfig): void {
   if (config.kind === "local") {
-    // Absolute, like cdktf's own default: Terraform runs each stack in its own folder under
-    // cdktf.out/stacks/, and a stack reading another's outputs must find that stack's state.
-    new LocalBackend(stack, { path: resolve(config.directory ?? process.cwd(), `terraform.${stackName}.tfstate`) });
+    // Relative to the stack's folder, so the output is the same on every machine (cdktf's own
+    // default is an absolute path under the working directory). The cdktf CLI runs Terraform in
+    // <outdir>/stacks/<stack>/; Terraform resolves a local backend's `path` from the root module
+    // (developer.hashicorp.com/terraform/language/backend/local: "relative to the root module"),
+    // and cdktf gives a stack reading another's outputs a terraform_remote_state (backend local)
+    // with the same `path` (cdktf lib/backends/local-backend.js, getRemoteStateDataSource), which
+    // Terraform resolves from that reading stack's folder: every stack folder is at the same
+    // depth, so both name the same file. test/stacks/local-state.test.ts resolves every one.
+    // The state stays outside the output folder, which every synth replaces (synth.ts).
+    const outdir = resolve(App.of(stack).outdir);
+    const stackDir = join(outdir, "stacks", stackName);
+    const file = resolve(config.directory ?? dirname(outdir), `terraform.${stackName}.tfstate`);
+    new LocalBackend(stack, { path: relative(stackDir, file).split(sep).join("/") });
     return;
   }
   const backend = new S3Backend(stack, {

@@ -27,6 +27,7 @@ export interface SynthOptions {
  */
 export function synthAtomically(outdir: string, build: (app: App) => void | Readonly<Record<string, string>>, options: SynthOptions = {}): void {
   const target = resolve(outdir);
+  mkdirSync(dirname(target), { recursive: true });
   const staging = mkdtempSync(`${target}.staging-`);
   try {
     const app = new App({ outdir: staging });
