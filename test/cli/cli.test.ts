@@ -1,0 +1,428 @@
+/**
+ * `data-embassy push | verify` against real storage servers on 127.0.0.1: moto (S3 + KMS) for
+ * the AWS sites and Azurite for the Azure site, with the stores synth names for the example
+ * topologies (nl-embassy: datacenter primary sending to Azure and AWS; jp-embassy: AWS primary).
+ * The CLI runs as a child process, so parsing, output and exit codes are the real ones.
+ */
+import { createHash, generateKeyPairSync } from "node:crypto";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import { type Emulator, projectRoot, startAzurite, startMoto } from "../emulators/harness";
+import { AZURITE_KEY, MOTO_ENV, azuriteConnectionString, blobService, createContainer, createSigningKey, createWormBucket, s3Client } from "../emulators/stores";
+import { cli, synthExample } from "./run-cli";
+
+jest.setTimeout(60_000);
+// The SDK warns that Node 20 support ends in 2027; the test output needs no reminder.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+
+const ROOT = projectRoot();
+const NL = join(ROOT, "stacks", "nl-embassy.yaml");
+const JP = join(ROOT, "stacks", "jp-embassy.yaml");
+const NL_REGION = "eu-south-2";
+const JP_REGION = "ap-northeast-1";
+const bucketOf = (registry: string) => `nl-embassy-es-embassy-${registry}-111111111111`;
+const accountOf = (registry: string) => `nlembassynlazure${registry}5881`;
+const JP_BUCKET = "jp-embassy-jp-tokyo-koseki-111111111111";
+const MiB = 1024 * 1024;
+
+let moto: Emulator | undefined;
+let azurite: Emulator | undefined;
+let nlOut: string;
+let jpOut: string;
+let keyFile: string;
+let otherKeyFile: string;
+let kmsKeyArn: string;
+let work: string;
+
+const sha256 = (data: Buffer | string) => createHash("sha256").update(data).digest("hex");
+
+/** A folder of files with known contents. */
+function snapshot(files: Record<string, Buffer | string>): string {
+  const dir = mkdtempSync(join(work, "snap-"));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(dir, path, ".."), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}
+
+/** Arguments and environment for a registry of the Dutch example, both targets on the emulators. */
+function nl(registry: string) {
+  return {
+    args: ["--topology", NL, "--registry", registry, "--out", nlOut, "--endpoint", `es-embassy=${moto!.url}`, "--endpoint", `nl-azure=${azurite!.url}`],
+    env: { ...MOTO_ENV, AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString(azurite!.url, accountOf(registry)) },
+  };
+}
+
+function jp() {
+  return { args: ["--topology", JP, "--registry", "koseki", "--out", jpOut, "--endpoint", `jp-tokyo=${moto!.url}`], env: { ...MOTO_ENV, AWS_ENDPOINT_URL_KMS: moto!.url } };
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), "cli-test-"));
+  const accounts = Object.fromEntries(["brp", "brk", "hr"].map((r) => [accountOf(r), AZURITE_KEY]));
+  [moto, azurite, nlOut, jpOut] = await Promise.all([startMoto({ accountId: "111111111111" }), startAzurite({ accounts }), synthExample(ROOT, "nl-embassy.yaml"), synthExample(ROOT, "jp-embassy.yaml")]);
+  await Promise.all([
+    ...["brp", "brk", "hr"].map((r) => createWormBucket(moto!.url, NL_REGION, bucketOf(r))),
+    ...["brp", "brk", "hr"].map((r) => createContainer(azurite!.url, accountOf(r), "registry")),
+    createWormBucket(moto!.url, JP_REGION, JP_BUCKET),
+  ]);
+  kmsKeyArn = await createSigningKey(moto!.url, JP_REGION);
+  for (const [name, set] of [["key.pem", (f: string) => (keyFile = f)], ["other.pem", (f: string) => (otherKeyFile = f)]] as const) {
+    const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const file = join(work, name);
+    writeFileSync(file, privateKey.export({ type: "pkcs8", format: "pem" }));
+    set(file);
+  }
+}, 300_000);
+
+afterAll(async () => {
+  await Promise.all([moto?.stop(), azurite?.stop()]);
+});
+
+describe("help", () => {
+  const flags = (text: string) => [...text.matchAll(/^ {2}(?:-\w, )?(--[a-z-]+)/gm)].map((m) => m[1]).sort();
+
+  test("--help lists both commands and exits 0", async () => {
+    const r = await cli(["--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("\n")[0]).toBe("Usage: data-embassy [options] [command]");
+    expect([...r.stdout.matchAll(/^ {2}(\w+) \[options\]/gm)].map((m) => m[1])).toEqual(["push", "verify"]);
+  });
+
+  test("push --help lists every push option", async () => {
+    const r = await cli(["push", "--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("\n")[0]).toBe("Usage: data-embassy push [options]");
+    expect(flags(r.stdout)).toEqual(["--dry-run", "--endpoint", "--from", "--help", "--json", "--out", "--registry", "--signing-key", "--site", "--topology"]);
+  });
+
+  test("verify --help lists every verify option", async () => {
+    const r = await cli(["verify", "--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("\n")[0]).toBe("Usage: data-embassy verify [options]");
+    expect(flags(r.stdout)).toEqual(["--deep", "--endpoint", "--help", "--json", "--manifest", "--out", "--public-key", "--registry", "--site", "--topology"]);
+  });
+});
+
+describe("usage errors exit 2 with the reason", () => {
+  const firstLine = (s: string) => s.split("\n")[0];
+
+  test("fails when a required option is missing", async () => {
+    const r = await cli(["push", "--registry", "brp", "--from", work]);
+    expect([r.code, firstLine(r.stderr)]).toEqual([2, "error: required option '--topology <file>' not specified"]);
+  });
+
+  test("fails when no command is given", async () => {
+    const r = await cli([]);
+    expect(r.code).toBe(2);
+    expect(firstLine(r.stderr)).toBe("Usage: data-embassy [options] [command]");
+  });
+
+  test.each([
+    ["an unknown registry", ["--registry", "nope"], "error: registry 'nope' is not in topology 'nl-embassy' (registries: brp, brk, hr)"],
+    ["a malformed --endpoint", ["--registry", "brp", "--endpoint", "es-embassy"], "error: --endpoint must be SITE=URL with an http(s) URL, got 'es-embassy'"],
+    ["an --endpoint for an unknown site", ["--registry", "brp", "--endpoint", "es-embasy=http://127.0.0.1:1"], "error: --endpoint names site 'es-embasy', which is not in topology 'nl-embassy' (sites: odc-noord, odc-haaglanden, nl-azure, es-embassy)"],
+    ["a --site that is no target", ["--registry", "brp", "--site", "odc-haaglanden"], "error: --site 'odc-haaglanden' is not a push target of registry 'brp' (targets: nl-azure, es-embassy)"],
+    [
+      "a signing key that is none of the three kinds",
+      ["--registry", "brp", "--signing-key", "alias/embassy"],
+      "error: --signing-key must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), a Key Vault key id (https://VAULT.vault.azure.net/keys/NAME[/VERSION]) or file:PATH, got 'alias/embassy'",
+    ],
+  ])("push fails on %s", async (_what, extra, message) => {
+    const r = await cli(["push", "--topology", NL, "--out", nlOut, "--from", work, "--dry-run", ...extra]);
+    expect([r.code, r.stderr]).toEqual([2, `${message}\n`]);
+  });
+
+  test("fails when there is no synth output, naming it", async () => {
+    const missing = join(work, "no-such-out");
+    const r = await cli(["push", "--topology", NL, "--registry", "brp", "--from", work, "--out", missing, "--dry-run"]);
+    expect([r.code, r.stderr]).toEqual([2, `error: no synth output at '${missing}': run \`npm run synth\` first (or give --out DIR)\n`]);
+  });
+
+  test("fails when the synth output lacks the push plan, naming the file", async () => {
+    const empty = mkdtempSync(join(work, "empty-out-"));
+    const r = await cli(["push", "--topology", NL, "--registry", "brp", "--from", work, "--out", empty, "--dry-run"]);
+    const file = join(empty, "onprem", "odc-noord.json");
+    expect([r.code, r.stderr]).toEqual([2, `error: '${file}' is missing (the push plan of datacenter 'odc-noord'): run \`npm run synth\` with this topology first (or give --out DIR)\n`]);
+  });
+
+  test("fails when CDKTF_OUTDIR names no synth output (the default of --out)", async () => {
+    const missing = join(work, "env-out");
+    const r = await cli(["push", "--topology", NL, "--registry", "brp", "--from", work, "--dry-run"], { CDKTF_OUTDIR: missing });
+    expect([r.code, r.stderr]).toEqual([2, `error: no synth output at '${missing}': run \`npm run synth\` first (or give --out DIR)\n`]);
+  });
+
+  test("a cloud primary's other sites are reached by replication, not by push", async () => {
+    const r = await cli(["push", "--topology", JP, "--registry", "koseki", "--out", jpOut, "--from", work, "--site", "jp-osaka", "--dry-run"]);
+    expect([r.code, r.stderr]).toEqual([2, "error: --site 'jp-osaka' is not a push target of registry 'koseki' (targets: jp-tokyo) (the primary is a cloud site: its replication carries copies on)\n"]);
+  });
+
+  test("verify fails on a --manifest that is no time", async () => {
+    const { args, env } = nl("hr");
+    const r = await cli(["verify", ...args, "--site", "es-embassy", "--manifest", "yesterday"], env);
+    expect([r.code, r.stderr]).toEqual([2, "error: --manifest must be 'latest' or a snapshot time such as 2026-01-31T12:00:00.000Z, got 'yesterday'\n"]);
+  });
+
+  test("verify fails on a datacenter site", async () => {
+    const { args, env } = nl("hr");
+    const r = await cli(["verify", ...args, "--site", "odc-haaglanden"], env);
+    expect([r.code, r.stderr]).toEqual([2, "error: site 'odc-haaglanden' is a datacenter: verify checks cloud sites (the datacenter's own storage is not built here)\n"]);
+  });
+
+  test("an unreachable store is an access error (exit 2) naming the site", async () => {
+    const dir = snapshot({ "a.txt": "a" });
+    const r = await cli(["push", "--topology", NL, "--registry", "brp", "--out", nlOut, "--from", dir, "--site", "es-embassy", "--endpoint", "es-embassy=http://127.0.0.1:9", "--signing-key", `file:${keyFile}`], MOTO_ENV);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: cannot reach the store at es-embassy \(s3:\/\/nl-embassy-es-embassy-brp-111111111111\/\): .*ECONNREFUSED/);
+  });
+});
+
+describe("--dry-run", () => {
+  test("prints one line per target of a datacenter primary, and sends nothing", async () => {
+    const { args, env } = nl("hr");
+    const dir = snapshot({ "x.txt": "x" });
+    const r = await cli(["push", ...args, "--from", dir, "--dry-run"], env);
+    expect([r.code, r.stdout, r.stderr]).toEqual([0, "nl-azure https://nlembassynlazurehr5881.blob.core.windows.net/registry/\nes-embassy s3://nl-embassy-es-embassy-hr-111111111111/\n", ""]);
+    const listed = await s3Client(moto!.url, NL_REGION).send(new ListObjectsV2Command({ Bucket: bucketOf("hr") }));
+    expect(listed.KeyCount).toBe(0);
+  });
+
+  test("--site narrows the targets", async () => {
+    const { args, env } = nl("brp");
+    const r = await cli(["push", ...args, "--from", work, "--site", "es-embassy", "--dry-run"], env);
+    expect([r.code, r.stdout]).toEqual([0, "es-embassy s3://nl-embassy-es-embassy-brp-111111111111/\n"]);
+  });
+
+  test("a cloud primary's target is its own store", async () => {
+    const { args, env } = jp();
+    const r = await cli(["push", ...args, "--from", work, "--dry-run"], env);
+    expect([r.code, r.stdout]).toEqual([0, "jp-tokyo s3://jp-embassy-jp-tokyo-koseki-111111111111/\n"]);
+  });
+});
+
+interface PushJson {
+  registry: string;
+  snapshot: string;
+  files: number;
+  bytes: number;
+  signed: boolean;
+  targets: { site: string; url: string; sent: number; sentBytes: number; skipped: number; existed: number; manifest: string }[];
+}
+
+interface VerifyJson {
+  site: string;
+  ok: boolean;
+  checked: number;
+  signature: { status: string; key?: string; checkedWith?: string };
+  manifest?: { key: string; snapshot: string; objects: number; bytes: number };
+  problems: { kind: string; key: string; path?: string; message: string }[];
+}
+
+async function pushJson(args: string[], env: NodeJS.ProcessEnv): Promise<PushJson> {
+  const r = await cli(["push", ...args, "--json"], env);
+  if (r.code !== 0) throw new Error(`push exited ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as PushJson;
+}
+
+async function verifyJson(args: string[], env: NodeJS.ProcessEnv, expectedCode: number): Promise<VerifyJson> {
+  const r = await cli(["verify", ...args, "--json"], env);
+  if (r.code !== expectedCode) throw new Error(`verify exited ${r.code}, expected ${expectedCode}: ${r.stdout} ${r.stderr}`);
+  return JSON.parse(r.stdout) as VerifyJson;
+}
+
+describe("push then verify, datacenter primary to S3 (moto) and Azure Blob (Azurite)", () => {
+  const files = { "people/a.csv": "id,name\n1,Anna\n", "people/b.csv": "id,name\n2,Bram\n", "c.bin": Buffer.alloc(3000, 7), "same-as-c.bin": Buffer.alloc(3000, 7), "d.txt": "d" };
+  const key = (content: Buffer | string) => `objects/sha256/${sha256(content)}`;
+  let dir: string;
+  let first: PushJson;
+
+  beforeAll(async () => {
+    dir = snapshot(files);
+    const { args, env } = nl("brp");
+    first = await pushJson([...args, "--from", dir, "--signing-key", `file:${keyFile}`], env);
+  });
+
+  test("every distinct content is sent once to each target, with a signed manifest", () => {
+    expect(first.files).toBe(5);
+    expect(first.signed).toBe(true);
+    expect(first.targets.map((t) => [t.site, t.sent, t.skipped, t.existed, t.manifest])).toEqual([
+      ["nl-azure", 4, 0, 0, `manifests/${first.snapshot.replace(/:/g, "-")}.json`],
+      ["es-embassy", 4, 0, 0, `manifests/${first.snapshot.replace(/:/g, "-")}.json`],
+    ]);
+  });
+
+  test("objects are stored under their SHA-256 with the checksum S3 keeps, and no lock headers were needed", async () => {
+    const s3 = s3Client(moto!.url, NL_REGION);
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucketOf("brp") }));
+    const keys = (listed.Contents ?? []).map((o) => o.Key).sort();
+    expect(keys).toEqual([...new Set(Object.values(files).map(key)), `manifests/${first.snapshot.replace(/:/g, "-")}.json`].sort());
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucketOf("brp"), Key: key(files["d.txt"]), ChecksumMode: "ENABLED" }));
+    expect([object.ChecksumSHA256, object.ServerSideEncryption, object.ObjectLockMode]).toEqual([createHash("sha256").update("d").digest("base64"), "aws:kms", "COMPLIANCE"]);
+  });
+
+  test("verify passes at both sites", async () => {
+    const { args, env } = nl("brp");
+    const [s3, azure] = await Promise.all(
+      ["es-embassy", "nl-azure"].map((site) => verifyJson([...args, "--site", site, "--public-key", `file:${keyFile}`], env, 0)),
+    );
+    for (const r of [s3, azure]) {
+      expect([r.ok, r.checked, r.signature.status, r.problems]).toEqual([true, 4, "valid", []]);
+      expect(r.manifest).toEqual({ key: `manifests/${first.snapshot.replace(/:/g, "-")}.json`, snapshot: first.snapshot, objects: 5, bytes: Object.values(files).reduce((n, c) => n + Buffer.byteLength(c), 0) });
+    }
+  });
+
+  test("a second push of the same files sends nothing", async () => {
+    const { args, env } = nl("brp");
+    const again = await pushJson([...args, "--from", dir, "--signing-key", `file:${keyFile}`], env);
+    expect(again.targets.map((t) => [t.site, t.sent, t.sentBytes, t.skipped])).toEqual([
+      ["nl-azure", 0, 0, 4],
+      ["es-embassy", 0, 0, 4],
+    ]);
+  });
+
+  test("the manifest is stored canonical and signed inside the document", async () => {
+    const s3 = s3Client(moto!.url, NL_REGION);
+    const out = await s3.send(new GetObjectCommand({ Bucket: bucketOf("brp"), Key: first.targets[1].manifest }));
+    const doc = JSON.parse(await out.Body!.transformToString());
+    expect(doc.objects.map((o: { path: string }) => o.path)).toEqual(["c.bin", "d.txt", "people/a.csv", "people/b.csv", "same-as-c.bin"]);
+    expect(doc.objects[1]).toEqual({ path: "d.txt", key: key("d"), size: 1, sha256: sha256("d") });
+    expect([doc.format, doc.topology, doc.registry, doc.signature.algorithm, doc.signature.key]).toEqual(["data-embassy-manifest/1", "nl-embassy", "brp", "ECDSA_P256_SHA256", "file"]);
+  });
+
+  test("S3: an object overwritten with other bytes and a deleted object are each named, exit 1", async () => {
+    const s3 = s3Client(moto!.url, NL_REGION);
+    // A compromised writer: new bytes under a's key (S3 keeps a new version), and a delete marker on b.
+    await s3.send(new PutObjectCommand({ Bucket: bucketOf("brp"), Key: key(files["people/a.csv"]), Body: "id,name\n1,Evan\n", ChecksumAlgorithm: "SHA256" }));
+    await s3.send(new DeleteObjectCommand({ Bucket: bucketOf("brp"), Key: key(files["people/b.csv"]) }));
+    const { args, env } = nl("brp");
+    const r = await cli(["verify", ...args, "--site", "es-embassy", "--public-key", `file:${keyFile}`], env);
+    expect(r.code).toBe(1);
+    expect(r.stdout.split("\n").slice(2)).toEqual([
+      `${key(files["people/a.csv"])} (people/a.csv): stored SHA-256 ${sha256("id,name\n1,Evan\n")} (service), manifest says ${sha256(files["people/a.csv"])}`,
+      `${key(files["people/b.csv"])} (people/b.csv): missing`,
+      "FAILED: 2 problems (4 objects checked)",
+      "",
+    ]);
+  });
+
+  test("Azure: an overwritten blob and a deleted blob are named, and --deep finds bytes swapped under copied metadata", async () => {
+    const container = blobService(azurite!.url, accountOf("brp")).getContainerClient("registry");
+    await container.getBlockBlobClient(key(files["people/a.csv"])).upload("id,name\n1,Evan\n", 15);
+    await container.getBlobClient(key(files["people/b.csv"])).delete();
+    // Same size, metadata copied from the original: only re-hashing the content shows it.
+    const forged = Buffer.alloc(3000, 8);
+    await container.getBlockBlobClient(key(files["c.bin"])).upload(forged, forged.length, { metadata: { sha256: sha256(files["c.bin"]) } });
+    const { args, env } = nl("brp");
+    const shallow = await verifyJson([...args, "--site", "nl-azure", "--public-key", `file:${keyFile}`], env, 1);
+    expect(shallow.problems).toEqual([
+      { kind: "checksum", key: key(files["people/a.csv"]), path: "people/a.csv", message: "no SHA-256 stored with the object (neither a service checksum nor sha256 metadata): not written by push" },
+      { kind: "missing", key: key(files["people/b.csv"]), path: "people/b.csv", message: "missing" },
+    ]);
+    const deep = await verifyJson([...args, "--site", "nl-azure", "--public-key", `file:${keyFile}`, "--deep"], env, 1);
+    expect(deep.problems.map((p) => [p.path, p.kind, p.message])).toEqual([
+      ["c.bin", "checksum", `content SHA-256 ${sha256(forged)}, manifest says ${sha256(files["c.bin"])}`],
+      ["people/a.csv", "checksum", "no SHA-256 stored with the object (neither a service checksum nor sha256 metadata): not written by push"],
+      ["people/b.csv", "missing", "missing"],
+    ]);
+  });
+});
+
+describe("manifest signatures", () => {
+  let dir: string;
+  let unsigned: PushJson;
+  let signed: PushJson;
+
+  beforeAll(async () => {
+    dir = snapshot({ "r1.csv": "1", "r2.csv": "22" });
+    const { args, env } = nl("hr");
+    unsigned = await pushJson([...args, "--from", dir, "--site", "es-embassy"], env);
+    signed = await pushJson([...args, "--from", dir, "--site", "es-embassy", "--signing-key", `file:${keyFile}`], env);
+  });
+
+  test("an unsigned manifest is a problem, exit 1", async () => {
+    const { args, env } = nl("hr");
+    const r = await verifyJson([...args, "--site", "es-embassy", "--manifest", unsigned.snapshot], env, 1);
+    expect([r.signature.status, r.problems]).toEqual(["unsigned", [{ kind: "manifest-unsigned", key: unsigned.targets[0].manifest, message: "unsigned: nothing shows who wrote this list" }]]);
+  });
+
+  test("a manifest signed by another key than the one given is badly signed, exit 1", async () => {
+    const { args, env } = nl("hr");
+    const r = await cli(["verify", ...args, "--site", "es-embassy", "--public-key", `file:${otherKeyFile}`], env);
+    expect(r.code).toBe(1);
+    expect(r.stdout.split("\n")[2]).toMatch(
+      new RegExp(`^manifest ${signed.targets[0].manifest.replace(/\./g, "\\.")}: signature does not match the manifest: badly signed or changed after signing \\(signed by public key sha256 [0-9a-f]{64}, checked with [0-9a-f]{64}\\)$`),
+    );
+  });
+
+  test("a local key is never taken from the manifest itself: --public-key is required (exit 2)", async () => {
+    const { args, env } = nl("hr");
+    const r = await cli(["verify", ...args, "--site", "es-embassy"], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^error: manifest ${signed.targets[0].manifest.replace(/\./g, "\\.")} is signed with a local key \\(public key sha256 [0-9a-f]{64}\\): give its public key with --public-key file:PATH\\n$`));
+  });
+
+  test("a manifest changed after signing is reported by name, exit 1", async () => {
+    const s3 = s3Client(moto!.url, NL_REGION);
+    const manifestKey = signed.targets[0].manifest;
+    const original = await s3.send(new GetObjectCommand({ Bucket: bucketOf("hr"), Key: manifestKey }));
+    const doc = JSON.parse(await original.Body!.transformToString());
+    // Hide a file from the list, keeping the signature.
+    doc.objects = doc.objects.slice(1);
+    await s3.send(new PutObjectCommand({ Bucket: bucketOf("hr"), Key: manifestKey, Body: JSON.stringify(doc), ChecksumAlgorithm: "SHA256" }));
+    const { args, env } = nl("hr");
+    const r = await verifyJson([...args, "--site", "es-embassy", "--public-key", `file:${keyFile}`], env, 1);
+    expect([r.signature.status, r.problems]).toEqual([
+      "invalid",
+      [{ kind: "manifest-signature", key: manifestKey, message: "signature does not match the manifest: badly signed or changed after signing" }],
+    ]);
+  });
+
+  test("a manifest replaced by something that is not a manifest is reported, exit 1", async () => {
+    const s3 = s3Client(moto!.url, NL_REGION);
+    await s3.send(new PutObjectCommand({ Bucket: bucketOf("hr"), Key: unsigned.targets[0].manifest, Body: "{}", ChecksumAlgorithm: "SHA256" }));
+    const { args, env } = nl("hr");
+    const r = await verifyJson([...args, "--site", "es-embassy", "--manifest", unsigned.snapshot.replace(/:/g, "-")], env, 1);
+    expect(r.problems.map((p) => [p.kind, p.key])).toEqual([["manifest-invalid", unsigned.targets[0].manifest]]);
+    expect(r.problems[0].message).toBe(
+      "not a valid manifest (tampered or damaged): format must be 'data-embassy-manifest/1', got undefined; topology must be a string, got undefined; registry must be a string, got undefined; snapshot must be a string, got undefined; objects must be a list, got undefined",
+    );
+  });
+});
+
+describe("an interrupted push resumes", () => {
+  test("killed after 3 objects, it leaves no manifest; the next push sends only the rest and verify passes", async () => {
+    const files: Record<string, Buffer> = {};
+    for (let i = 0; i < 8; i++) files[`part-${i}.bin`] = Buffer.alloc(2000 + i, i);
+    // One file above the (lowered) single-PUT limit: S3 multipart with per-part SHA-256, Azure staged blocks.
+    files["large.bin"] = Buffer.alloc(11 * MiB + 5, 0xab);
+    const dir = snapshot(files);
+    const { args, env } = nl("brk");
+    const small = { ...env, DATA_EMBASSY_PART_BYTES: String(5 * MiB) };
+    const killed = await cli(["push", ...args, "--from", dir, "--signing-key", `file:${keyFile}`, "--json"], { ...small, DATA_EMBASSY_TEST_KILL_AFTER_UPLOADS: "3" });
+    expect([killed.code, killed.signal, killed.stdout]).toEqual([null, "SIGKILL", ""]);
+    const before = await verifyJson([...args, "--site", "nl-azure", "--public-key", `file:${keyFile}`], env, 1);
+    expect(before.problems.map((p) => [p.kind, p.key])).toEqual([["manifest-missing", "manifests/"]]);
+    const resumed = await pushJson([...args, "--from", dir, "--signing-key", `file:${keyFile}`], small);
+    // Uploads run 8 at a time: the server may have accepted more than 3 before the kill; the
+    // large file goes after the small ones, so at least it is left.
+    const [azureRun, s3Run] = resumed.targets;
+    expect([azureRun.site, azureRun.sent + azureRun.skipped, azureRun.skipped >= 3, azureRun.sent >= 1]).toEqual(["nl-azure", 9, true, true]);
+    expect([s3Run.site, s3Run.sent, s3Run.skipped]).toEqual(["es-embassy", 9, 0]);
+    const [s3, azure] = await Promise.all(["es-embassy", "nl-azure"].map((site) => verifyJson([...args, "--site", site, "--public-key", `file:${keyFile}`, "--deep"], env, 0)));
+    expect([s3.checked, s3.problems, azure.checked, azure.problems]).toEqual([9, [], 9, []]);
+  });
+});
+
+describe("cloud primary with a KMS signing key", () => {
+  test("push signs with KMS; verify trusts the custody account's key named in the manifest", async () => {
+    const { args, env } = jp();
+    const dir = snapshot({ "koseki.csv": "family,register\n", "big/scan.bin": Buffer.alloc(6 * MiB, 1) });
+    const pushed = await pushJson([...args, "--from", dir, "--signing-key", kmsKeyArn], { ...env, DATA_EMBASSY_PART_BYTES: String(5 * MiB) });
+    expect([pushed.signed, pushed.targets.map((t) => [t.site, t.url, t.sent])]).toEqual([true, [["jp-tokyo", "s3://jp-embassy-jp-tokyo-koseki-111111111111/", 2]]]);
+    const r = await verifyJson([...args, "--site", "jp-tokyo"], env, 0);
+    expect([r.ok, r.checked, r.signature]).toEqual([true, 2, { status: "valid", key: kmsKeyArn, checkedWith: kmsKeyArn }]);
+  });
+});
