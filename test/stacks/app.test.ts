@@ -83,8 +83,9 @@ describe("the AWS-only example (Japan)", () => {
         { mode: "COMPLIANCE", days: 365 },
         { mode: "COMPLIANCE", days: 3650 },
       ]);
-      // A custody key per store, plus the alert topic's and the audit trail's.
-      expect(resources(s, "aws_kms_key")).toHaveLength(5);
+      // A custody key per store, plus the alert topic's and the audit trail's; the primary also signs manifests.
+      expect(resources(s, "aws_kms_key")).toHaveLength(site === "jp-tokyo" ? 6 : 5);
+      expect(resources(s, "aws_kms_key").filter((k) => k.key_usage === "SIGN_VERIFY").length).toBe(site === "jp-tokyo" ? 1 : 0);
       expect(resources(s, "aws_vpc")).toHaveLength(1);
       expect(resources(s, "aws_flow_log")).toHaveLength(1);
       expect(resources(s, "aws_s3_bucket").every((b) => b.lifecycle?.prevent_destroy === true && b.force_destroy === false)).toBe(true);
@@ -123,11 +124,13 @@ describe("the AWS-only example (Japan)", () => {
   });
 
   test("a local backend by default, an encrypted, locked S3 backend when configured", () => {
-    expect(synth("jp-tokyo").terraform.backend).toEqual({ local: { path: join(process.cwd(), "terraform.jp-embassy-jp-tokyo.tfstate") } });
-    // The primary reads each target's outputs from that target's (absolute) state path.
+    // Relative to the stack's folder (<outdir>/stacks/<stack>/): the state files lie beside the output
+    // folder (test/stacks/machine-independent.test.ts resolves every one).
+    expect(synth("jp-tokyo").terraform.backend).toEqual({ local: { path: "../../../terraform.jp-embassy-jp-tokyo.tfstate" } });
+    // The primary reads each target's outputs from that target's state path.
     expect(Object.values(synth("jp-tokyo").data!.terraform_remote_state).map((r: any) => r.config.path).sort()).toEqual([
-      join(process.cwd(), "terraform.jp-embassy-au-embassy.tfstate"),
-      join(process.cwd(), "terraform.jp-embassy-jp-osaka.tfstate"),
+      "../../../terraform.jp-embassy-au-embassy.tfstate",
+      "../../../terraform.jp-embassy-jp-osaka.tfstate",
     ]);
     const s3app = Testing.app();
     const env = { EMBASSY_STATE_BUCKET: "state-bucket", EMBASSY_STATE_REGION: "ap-northeast-1", EMBASSY_STATE_KMS_KEY: "alias/state" };
@@ -199,7 +202,11 @@ describe("an Azure-only embassy (object replication)", () => {
   test("custody.azure.readers read each registry container; they hold no key or account role; administrators read no registry container", () => {
     const reader = "c3d4e5f6-0718-4293-a4b5-c6d7e8f90a1b";
     for (const s of [primary, foreign]) {
-      const mine = resources(s, "azurerm_role_assignment").filter((a) => a.principal_id === reader);
+      const all = resources(s, "azurerm_role_assignment").filter((a) => a.principal_id === reader);
+      // Besides: verifying manifest signatures with the site's signing key, where the site has one (custom role, on that key only).
+      const verify = all.filter((a) => String(a.role_definition_id).includes("Signing_VerifierRole"));
+      expect(verify.map((a) => a.scope)).toEqual(s === primary ? [expect.stringMatching(/^\$\{azapi_resource\.Signing_\w+\.id\}$/)] : []);
+      const mine = all.filter((a) => !verify.includes(a));
       expect(mine.map((a) => a.role_definition_name)).toEqual(["Storage Blob Data Reader", "Storage Blob Data Reader", "Storage Blob Data Reader"]);
       mine.forEach((a) => expect(a.scope).toMatch(/^\$\{azurerm_storage_container\./));
       const admin = resources(s, "azurerm_role_assignment").filter((a) => a.principal_id === "5b1e9c2a-7d3f-4a6b-8c9d-0e1f2a3b4c5d");
