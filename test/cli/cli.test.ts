@@ -108,68 +108,81 @@ describe("help", () => {
 });
 
 describe("usage errors exit 2 with the reason", () => {
-  const firstLine = (s: string) => s.split("\n")[0];
-
-  test("fails when a required option is missing", async () => {
-    const r = await cli(["push", "--registry", "brp", "--from", work]);
-    expect([r.code, firstLine(r.stderr)]).toEqual([2, "error: required option '--topology <file>' not specified"]);
-  });
-
-  test("fails when no command is given", async () => {
-    const r = await cli([]);
-    expect(r.code).toBe(2);
-    expect(firstLine(r.stderr)).toBe("Usage: data-embassy [options] [command]");
-  });
-
-  test.each([
-    ["an unknown registry", ["--registry", "nope"], "error: registry 'nope' is not in topology 'nl-embassy' (registries: brp, brk, hr)"],
-    ["a malformed --endpoint", ["--registry", "brp", "--endpoint", "es-embassy"], "error: --endpoint must be SITE=URL with an http(s) URL, got 'es-embassy'"],
-    ["an --endpoint for an unknown site", ["--registry", "brp", "--endpoint", "es-embasy=http://127.0.0.1:1"], "error: --endpoint names site 'es-embasy', which is not in topology 'nl-embassy' (sites: odc-noord, odc-haaglanden, nl-azure, es-embassy)"],
-    ["a --site that is no target", ["--registry", "brp", "--site", "odc-haaglanden"], "error: --site 'odc-haaglanden' is not a push target of registry 'brp' (targets: nl-azure, es-embassy)"],
-    [
-      "a signing key that is none of the three kinds",
-      ["--registry", "brp", "--signing-key", "alias/embassy"],
-      "error: --signing-key must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), a Key Vault key id (https://VAULT.vault.azure.net/keys/NAME[/VERSION]) or file:PATH, got 'alias/embassy'",
-    ],
-  ])("push fails on %s", async (_what, extra, message) => {
-    const r = await cli(["push", "--topology", NL, "--out", nlOut, "--from", work, "--dry-run", ...extra]);
-    expect([r.code, r.stderr]).toEqual([2, `${message}\n`]);
-  });
-
-  test("fails when there is no synth output, naming it", async () => {
+  // Every case runs at once (each is a separate CLI process); the table shows which one differs.
+  test("each usage error names what is wrong", async () => {
+    const nlPush = ["push", "--topology", NL, "--out", nlOut, "--from", work, "--dry-run"];
     const missing = join(work, "no-such-out");
-    const r = await cli(["push", "--topology", NL, "--registry", "brp", "--from", work, "--out", missing, "--dry-run"]);
-    expect([r.code, r.stderr]).toEqual([2, `error: no synth output at '${missing}': run \`npm run synth\` first (or give --out DIR)\n`]);
-  });
-
-  test("fails when the synth output lacks the push plan, naming the file", async () => {
+    const envMissing = join(work, "env-out");
     const empty = mkdtempSync(join(work, "empty-out-"));
-    const r = await cli(["push", "--topology", NL, "--registry", "brp", "--from", work, "--out", empty, "--dry-run"]);
-    const file = join(empty, "onprem", "odc-noord.json");
-    expect([r.code, r.stderr]).toEqual([2, `error: '${file}' is missing (the push plan of datacenter 'odc-noord'): run \`npm run synth\` with this topology first (or give --out DIR)\n`]);
+    const hr = nl("hr");
+    const cases: [string, string[], NodeJS.ProcessEnv, string][] = [
+      ["a required option is missing", ["push", "--registry", "brp", "--from", work], {}, "error: required option '--topology <file>' not specified\n(add --help for usage)\n"],
+      ["an unknown registry", [...nlPush, "--registry", "nope"], {}, "error: registry 'nope' is not in topology 'nl-embassy' (registries: brp, brk, hr)\n"],
+      ["a malformed --endpoint", [...nlPush, "--registry", "brp", "--endpoint", "es-embassy"], {}, "error: --endpoint must be SITE=URL with an http(s) URL, got 'es-embassy'\n"],
+      [
+        "an --endpoint for an unknown site",
+        [...nlPush, "--registry", "brp", "--endpoint", "es-embasy=http://127.0.0.1:1"],
+        {},
+        "error: --endpoint names site 'es-embasy', which is not in topology 'nl-embassy' (sites: odc-noord, odc-haaglanden, nl-azure, es-embassy)\n",
+      ],
+      ["a --site that is no target", [...nlPush, "--registry", "brp", "--site", "odc-haaglanden"], {}, "error: --site 'odc-haaglanden' is not a push target of registry 'brp' (targets: nl-azure, es-embassy)\n"],
+      [
+        "a signing key of none of the three kinds",
+        [...nlPush, "--registry", "brp", "--signing-key", "alias/embassy"],
+        {},
+        "error: --signing-key must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), a Key Vault key id (https://VAULT.vault.azure.net/keys/NAME[/VERSION]) or file:PATH, got 'alias/embassy'\n",
+      ],
+      [
+        "no synth output",
+        ["push", "--topology", NL, "--registry", "brp", "--from", work, "--out", missing, "--dry-run"],
+        {},
+        `error: no synth output at '${missing}': run \`npm run synth\` first (or give --out DIR)\n`,
+      ],
+      [
+        "no synth output at CDKTF_OUTDIR (the default of --out)",
+        ["push", "--topology", NL, "--registry", "brp", "--from", work, "--dry-run"],
+        { CDKTF_OUTDIR: envMissing },
+        `error: no synth output at '${envMissing}': run \`npm run synth\` first (or give --out DIR)\n`,
+      ],
+      [
+        "a synth output without the push plan",
+        ["push", "--topology", NL, "--registry", "brp", "--from", work, "--out", empty, "--dry-run"],
+        {},
+        `error: '${join(empty, "onprem", "odc-noord.json")}' is missing (the push plan of datacenter 'odc-noord'): run \`npm run synth\` with this topology first (or give --out DIR)\n`,
+      ],
+      [
+        "a --site of a cloud primary's topology that replication serves",
+        ["push", "--topology", JP, "--registry", "koseki", "--out", jpOut, "--from", work, "--site", "jp-osaka", "--dry-run"],
+        {},
+        "error: --site 'jp-osaka' is not a push target of registry 'koseki' (targets: jp-tokyo) (the primary is a cloud site: its replication carries copies on)\n",
+      ],
+      ["a --from that does not exist", ["push", "--topology", NL, "--out", nlOut, "--registry", "brp", "--from", missing], {}, `error: --from '${missing}' does not exist\n`],
+      [
+        "a --manifest that is no time",
+        ["verify", ...hr.args, "--site", "es-embassy", "--manifest", "yesterday"],
+        hr.env,
+        "error: --manifest must be 'latest' or a snapshot time such as 2026-01-31T12:00:00.000Z, got 'yesterday'\n",
+      ],
+      [
+        "verify at a datacenter",
+        ["verify", ...hr.args, "--site", "odc-haaglanden"],
+        hr.env,
+        "error: site 'odc-haaglanden' is a datacenter: verify checks cloud sites (the datacenter's own storage is not built here)\n",
+      ],
+      [
+        "verify of a registry the site does not hold",
+        ["verify", "--topology", JP, "--registry", "nope", "--out", jpOut, "--site", "jp-osaka"],
+        {},
+        "error: registry 'nope' is not in topology 'jp-embassy' (registries: koseki, land, corporate)\n",
+      ],
+    ];
+    const results = await Promise.all(cases.map(([, args, env]) => cli(args, env)));
+    expect(results.map((r, i) => [cases[i][0], r.code, r.stderr])).toEqual(cases.map(([name, , , stderr]) => [name, 2, stderr]));
   });
 
-  test("fails when CDKTF_OUTDIR names no synth output (the default of --out)", async () => {
-    const missing = join(work, "env-out");
-    const r = await cli(["push", "--topology", NL, "--registry", "brp", "--from", work, "--dry-run"], { CDKTF_OUTDIR: missing });
-    expect([r.code, r.stderr]).toEqual([2, `error: no synth output at '${missing}': run \`npm run synth\` first (or give --out DIR)\n`]);
-  });
-
-  test("a cloud primary's other sites are reached by replication, not by push", async () => {
-    const r = await cli(["push", "--topology", JP, "--registry", "koseki", "--out", jpOut, "--from", work, "--site", "jp-osaka", "--dry-run"]);
-    expect([r.code, r.stderr]).toEqual([2, "error: --site 'jp-osaka' is not a push target of registry 'koseki' (targets: jp-tokyo) (the primary is a cloud site: its replication carries copies on)\n"]);
-  });
-
-  test("verify fails on a --manifest that is no time", async () => {
-    const { args, env } = nl("hr");
-    const r = await cli(["verify", ...args, "--site", "es-embassy", "--manifest", "yesterday"], env);
-    expect([r.code, r.stderr]).toEqual([2, "error: --manifest must be 'latest' or a snapshot time such as 2026-01-31T12:00:00.000Z, got 'yesterday'\n"]);
-  });
-
-  test("verify fails on a datacenter site", async () => {
-    const { args, env } = nl("hr");
-    const r = await cli(["verify", ...args, "--site", "odc-haaglanden"], env);
-    expect([r.code, r.stderr]).toEqual([2, "error: site 'odc-haaglanden' is a datacenter: verify checks cloud sites (the datacenter's own storage is not built here)\n"]);
+  test("no command prints the usage to stderr, exit 2", async () => {
+    const r = await cli([]);
+    expect([r.code, r.stderr.split("\n")[0]]).toEqual([2, "Usage: data-embassy [options] [command]"]);
   });
 
   test("an unreachable store is an access error (exit 2) naming the site", async () => {
