@@ -131,9 +131,16 @@ export function partitionOf(region: string): string {
 
 /** IAM's wildcard match: `*` any run of characters, `?` one character. */
 export function iamWildcard(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${body}$`, ignoreCase ? "is" : "s").test(value);
+  const cacheKey = `${ignoreCase ? "i" : "s"}${pattern}`;
+  let re = WILDCARDS.get(cacheKey);
+  if (!re) {
+    const body = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    re = new RegExp(`^${body}$`, ignoreCase ? "is" : "s");
+    WILDCARDS.set(cacheKey, re);
+  }
+  return re.test(value);
 }
+const WILDCARDS = new Map<string, RegExp>();
 
 const list = (v: Json | undefined): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? (v as Json[]).map(String) : [String(v)]);
 

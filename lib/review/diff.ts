@@ -150,6 +150,9 @@ export function diffReviews(baseline: ReviewDocument, current: ReviewDocument): 
     if (!baseline.registries.some((g) => g.id === g1.id)) stronger("copy-added", `registry '${g1.id}'`, `registry '${g1.id}' was added with copies at ${g1.copies.map((c) => c.site).join(", ")}`);
   }
 
+  // Custody as declared (before the access it changes).
+  diffCustody(baseline, current, weaker, stronger);
+
   // Access: a new principal with data or key access weakens custody; grouped per principal and capability.
   const rowKey = (a: ReviewAccess) => [a.site, a.registry, a.capability, a.principal].join("|");
   const had = new Set(baseline.access.map(rowKey));
@@ -171,9 +174,6 @@ export function diffReviews(baseline: ReviewDocument, current: ReviewDocument): 
     const a = rows[0];
     stronger("access-removed", `principal '${a.name}'`, `'${a.name}' may no longer ${CAPABILITY_WORDS[a.capability]} ${places(rows)}`);
   }
-
-  // Custody as declared.
-  diffCustody(baseline, current, weaker, stronger);
 
   // Suppressions.
   const supKey = (s: { ruleId: string; path: string }) => `${s.ruleId}|${s.path}`;

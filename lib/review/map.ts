@@ -62,7 +62,28 @@ export function renderMap(doc: ReviewDocument): string {
   const parts: string[] = [];
   parts.push(`<rect class="sea" x="0" y="0" width="${MAP_WIDTH}" height="${MAP_HEIGHT}"/>`);
   const home: string[] = [];
+  // Cull countries far outside the view before projecting them (projecting all of Natural Earth
+  // 1:50m costs most of the review's time); a view across the antimeridian culls nothing.
+  const crosses = w0 < -180 || e0 > 180;
+  const visible = (g: GeoJSON.Geometry | null): boolean => {
+    if (crosses || !g) return true;
+    let [minX, maxX, minY, maxY] = [Infinity, -Infinity, Infinity, -Infinity];
+    const walk = (c: unknown): void => {
+      if (typeof (c as number[])[0] === "number") {
+        const [x, y] = c as number[];
+        if (x < minX) minX = x;
+        if (x > maxX) maxX = x;
+        if (y < minY) minY = y;
+        if (y > maxY) maxY = y;
+      } else for (const x of c as unknown[]) walk(x);
+    };
+    if (g.type === "GeometryCollection") return g.geometries.some(visible);
+    walk(g.coordinates);
+    const slack = 25;
+    return !(maxX < w0 - slack || minX > e0 + slack || maxY < s0 - slack || minY > n0 + slack) || maxX - minX > 180;
+  };
   for (const f of countries.features) {
+    if (!visible(f.geometry)) continue;
     const d = path(f as GeoPermissibleObjects);
     if (!d) continue;
     const isHome = String(f.id) === homeNumeric;
