@@ -32,8 +32,7 @@ export function run(env: NodeJS.ProcessEnv = process.env, stdout: Output = proce
   const root = projectRoot();
   // A relative path means relative to where the user typed the command (npm run moves to the root).
   const topologyPath = env.EMBASSY_TOPOLOGY ? resolve(env.INIT_CWD ?? process.cwd(), env.EMBASSY_TOPOLOGY) : resolve(root, DEFAULT_TOPOLOGY);
-  // CDKTF_OUTDIR too, when given (the cdktf CLI gives an absolute one); the default is the project's cdktf.out.
-  const outdir = env.CDKTF_OUTDIR ? resolve(env.INIT_CWD ?? process.cwd(), env.CDKTF_OUTDIR) : "cdktf.out";
+  const outdir = env.CDKTF_OUTDIR || "cdktf.out";
   try {
     const topology = loadTopologyFile(topologyPath);
     for (const w of topology.warnings) stderr.write(`warning: ${w}\n`);
