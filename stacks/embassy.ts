@@ -16,7 +16,7 @@ export interface EmbassyOptions {
  * Adds one stack per cloud site of a validated topology to `app` (on-premises sites get none),
  * then wires every link: between two cloud sites, the primary's stack references its targets'
  * stores, so cdktf orders the targets first; from a datacenter, the target site gets what the
- * datacenter's copy job needs (see {@link pushPlanFiles} for what it is told). The embassy policy pack checks every stack at
+ * datacenter's copy job needs (see `pushPlanFiles` in stacks/push-plan.ts for what it is told). The embassy policy pack checks every stack at
  * synth: an error finding fails synth with its rule id, and `policy-report.json` next to the
  * stacks lists every finding and suppression.
  * Returns the stacks by site id.
