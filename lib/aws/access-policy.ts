@@ -17,7 +17,9 @@ import {
 } from "./perms";
 import { Role } from "./role";
 
+/** How an AccessPolicy is built: the custody, the stores it grants on, and what the site may do. */
 export interface AccessPolicyProps {
+  /** The owning state's account and administrators: the only principals the roles trust. */
   readonly custody: AwsCustody;
   /** Prefix of every role name, e.g. `nl-embassy-es-embassy`. */
   readonly namePrefix: string;
@@ -70,6 +72,7 @@ export type Purpose = "read" | "write" | "operate" | "administer-keys" | "audit"
  * No role has a `*` action or a `*` resource except where AWS offers no resource scope.
  */
 export class AccessPolicy extends Construct {
+  /** The role of each purpose (read, write, operate, administer-keys, audit) this site has. */
   public readonly roles: ReadonlyMap<Purpose, Role>;
 
   constructor(scope: Construct, id: string, props: AccessPolicyProps) {

@@ -11,12 +11,15 @@ import { renderPolicy } from "./policy-document";
 
 /** Where a site's alarms and tamper rules send what they see. */
 export interface IAlertTopic {
+  /** The ARN of the SNS topic that alarms and event rules publish to. */
   readonly topicArn: string;
   /** The region the topic is in: alarms and rules can only act on a topic of their own region. */
   readonly region: string;
 }
 
+/** How an AlertTopic is built. */
 export interface AlertTopicProps {
+  /** The owning state's account: the topic's key and policy grant nothing outside it. */
   readonly custody: AwsCustody;
   /** The topic's region (the site's). */
   readonly region: string;
@@ -31,6 +34,7 @@ export interface AlertTopicProps {
 
 /** The service principals that publish to a site's topic: CloudWatch alarms and EventBridge rules. */
 export const ALARM_SERVICE = "cloudwatch.amazonaws.com";
+/** The EventBridge service principal, allowed to publish event rules' matches to the topic. */
 export const EVENTS_SERVICE = "events.amazonaws.com";
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -62,7 +66,9 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 export class AlertTopic extends Construct implements IAlertTopic {
   public readonly topicArn: string;
   public readonly region: string;
+  /** The custody key the topic's messages are encrypted with. */
   public readonly key: ICustodyKey;
+  /** The SNS topic. */
   public readonly resource: SnsTopic;
 
   constructor(scope: Construct, id: string, props: AlertTopicProps) {

@@ -14,6 +14,7 @@ import { HardenedBucket } from "./private/hardened-bucket";
 
 /** Evidence an auditor may read: a bucket, and the key its objects are encrypted with, if any. */
 export interface IAuditEvidence {
+  /** The ARN of the bucket that holds the audit evidence (CloudTrail's log files). */
   readonly bucketArn: string;
   /**
    * The custody key the evidence is encrypted with (read through S3 only).
@@ -22,7 +23,9 @@ export interface IAuditEvidence {
   readonly key?: ICustodyKey;
 }
 
+/** How an AuditTrail is built. */
 export interface AuditTrailProps {
+  /** The owning state's account: the trail, its bucket and its key belong to it. */
   readonly custody: AwsCustody;
   /** The trail's home region (the site's). */
   readonly region: string;
@@ -94,9 +97,12 @@ export interface AuditTrailProps {
  */
 export class AuditTrail extends Construct implements IAuditEvidence {
   public readonly bucketArn: string;
+  /** The name of the bucket that holds the trail's log files. */
   public readonly bucketName: string;
   public readonly key: ICustodyKey;
+  /** The ARN of the CloudTrail trail. */
   public readonly trailArn: string;
+  /** The CloudTrail trail. */
   public readonly resource: Cloudtrail;
 
   constructor(scope: Construct, id: string, props: AuditTrailProps) {

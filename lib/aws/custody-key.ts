@@ -17,6 +17,7 @@ export interface ServiceKeyGrant {
   readonly sid: string;
   /** The service principal, e.g. `cloudtrail.amazonaws.com`. */
   readonly service: string;
+  /** The KMS actions the service may call with the key. */
   readonly actions: readonly string[];
   /**
    * Conditions that pin the grant to what the service does for this account (`aws:SourceArn`,
@@ -28,6 +29,7 @@ export interface ServiceKeyGrant {
 
 /** A customer-managed key as other constructs see it. */
 export interface ICustodyKey {
+  /** The ARN of the KMS key. */
   readonly keyArn: string;
   /** The region the key lives in (keys are regional). */
   readonly region: string;
@@ -62,7 +64,9 @@ export interface ICustodyKey {
   grantToService(grant: ServiceKeyGrant): void;
 }
 
+/** How a CustodyKey is built. */
 export interface CustodyKeyProps {
+  /** The owning state's account and administrators: the only principals the key policy names. */
   readonly custody: AwsCustody;
   /** The key's region, used to pin `kms:ViaService` conditions. */
   readonly region: string;
@@ -117,6 +121,7 @@ export class CustodyKey extends Construct implements ICustodyKey {
   public readonly keyArn: string;
   public readonly region: string;
   public readonly aliasArn?: string;
+  /** The KMS key. */
   public readonly resource: KmsKey;
   private readonly custody: AwsCustody;
   private readonly administrators: string[];

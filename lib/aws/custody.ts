@@ -29,6 +29,7 @@ export interface AwsCustody {
   readonly partition?: string;
 }
 
+/** The AWS partition of the custody account (`aws` unless `partition` says otherwise), for ARNs. */
 export function partitionOf(custody: AwsCustody): string {
   return custody.partition ?? "aws";
 }

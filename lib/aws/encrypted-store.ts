@@ -26,6 +26,7 @@ export interface IVpcEndpointRef {
 
 /** An encrypted registry store as other constructs see it. */
 export interface IEncryptedStore {
+  /** The id of the registry whose copies the store holds (the topology's registry id). */
   readonly registryId: string;
   /**
    * A name for the store that is a plain string at synth and never changes: the bucket name as
@@ -33,9 +34,13 @@ export interface IEncryptedStore {
    * must not depend on order or on another stack, such as replication rule ids.
    */
   readonly stableName: string;
+  /** The name of the S3 bucket. */
   readonly bucketName: string;
+  /** The ARN of the S3 bucket. */
   readonly bucketArn: string;
+  /** The AWS region the bucket is in. */
   readonly region: string;
+  /** The custody key every object is encrypted with (SSE-KMS). */
   readonly key: ICustodyKey;
   /** Lets `role` read every version of every object (and decrypt it through S3). */
   grantRead(role: IRole): void;
@@ -50,7 +55,9 @@ export interface IEncryptedStore {
   restrictToEndpoint(role: IRoleRef, endpoint: IVpcEndpointRef): void;
 }
 
+/** How an EncryptedStore is built. */
 export interface EncryptedStoreProps {
+  /** The owning state's account and administrators: the only principals the bucket and key policies admit. */
   readonly custody: AwsCustody;
   /** The registry this store holds a copy of. */
   readonly registryId: string;

@@ -11,6 +11,7 @@ import type { IEncryptedStore } from "./encrypted-store";
 import { EVENTS_TO_LOGS_ACTIONS } from "./perms";
 import { renderPolicy } from "./policy-document";
 
+/** How FreshnessAlarms are built: where they notify and how their resources are named. */
 export interface FreshnessAlarmsProps {
   /** Where the alarms notify (a topic in the site's region). */
   readonly topic: IAlertTopic;
@@ -66,6 +67,7 @@ export function freshnessEvaluation(minutes: number): { readonly periodSeconds: 
  * assumption is a false alarm on the first day, which the runbook names, not a missed one.
  */
 export class FreshnessAlarms extends Construct {
+  /** The log group that records one entry per object created in a watched store. */
   public readonly logGroup: CloudwatchLogGroup;
   private readonly props: FreshnessAlarmsProps;
   private readonly watched = new Map<string, CloudwatchMetricAlarm>();

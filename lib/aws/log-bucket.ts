@@ -7,14 +7,19 @@ import { HardenedBucket } from "./private/hardened-bucket";
 
 /** Where a site's access logs and flow logs go. */
 export interface ILogBucket {
+  /** The name of the bucket that receives access logs and flow logs. */
   readonly bucketName: string;
+  /** The ARN of the log bucket. */
   readonly bucketArn: string;
   /** What a log delivery must wait for (the bucket policy that admits it), if anything. */
   readonly deliveryDependency?: ITerraformDependable;
 }
 
+/** How a LogBucket is built. */
 export interface LogBucketProps {
+  /** The owning state's account: the bucket accepts log deliveries for it only. */
   readonly custody: AwsCustody;
+  /** The name of the bucket to create. */
   readonly bucketName: string;
   /**
    * Days a log object is kept before it expires.

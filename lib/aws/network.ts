@@ -13,7 +13,9 @@ import type { AwsCustody } from "./custody";
 import type { ILogBucket } from "./log-bucket";
 import { renderPolicy } from "./policy-document";
 
+/** How a site's Network is built. */
 export interface NetworkProps {
+  /** The owning state's account: endpoint policies admit its principals only. */
   readonly custody: AwsCustody;
   /** The site's private address space (RFC 1918), e.g. `10.30.0.0/16`. */
   readonly cidr: string;
@@ -69,9 +71,13 @@ function ec2Description(text: string, what: string): string {
  * groups and the endpoint policies.
  */
 export class Network extends Construct {
+  /** The VPC. */
   public readonly resource: Vpc;
+  /** The id of the VPC. */
   public readonly vpcId: string;
+  /** The ids of the private subnets, one per availability zone. */
   public readonly subnetIds: string[];
+  /** The security group of the interface endpoints: HTTPS from the site's address space only. */
   public readonly endpointSecurityGroup: SecurityGroup;
   /** The route tables of the private subnets (a VPN gateway propagates its routes into them). */
   public readonly privateRouteTableIds: string[];

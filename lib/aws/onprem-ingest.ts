@@ -8,7 +8,9 @@ import { INGEST_DENIED_ACTIONS } from "./perms";
 import { renderPolicy } from "./policy-document";
 import { Role } from "./role";
 
+/** How an OnPremIngest is built: the datacenter's certificate authority and the stores it writes to. */
 export interface OnPremIngestProps {
+  /** The owning state's account: the ingest role lives in it and writes only to its stores. */
   readonly custody: AwsCustody;
   /**
    * The name of the trust anchor and of the profile: 1-255 letters, digits, spaces, `-` and `_`
@@ -78,10 +80,15 @@ const MAX_CERTIFICATE_CHARS = 16000;
  * intermediate CA) that issues only the copy job's certificates.
  */
 export class OnPremIngest extends Construct {
+  /** The role the datacenter's copy job assumes (through IAM Roles Anywhere) to write registry copies. */
   public readonly role: Role;
+  /** The Roles Anywhere trust anchor holding the state's CA certificate. */
   public readonly trustAnchor: RolesanywhereTrustAnchor;
+  /** The Roles Anywhere profile that hands out the ingest role. */
   public readonly profile: RolesanywhereProfile;
+  /** The ARN of the trust anchor, for the copy job's credential helper. */
   public readonly trustAnchorArn: string;
+  /** The ARN of the profile, for the copy job's credential helper. */
   public readonly profileArn: string;
 
   constructor(scope: Construct, id: string, props: OnPremIngestProps) {

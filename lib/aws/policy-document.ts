@@ -1,16 +1,24 @@
 /** A typed IAM / KMS / S3 policy document, rendered to JSON at synth time. */
 
+/** Who a statement applies to: everyone (`*`, to be narrowed by a condition), AWS principals by ARN or account, or services. */
 export type Principal = "*" | { readonly AWS?: string | readonly string[]; readonly Service?: string | readonly string[] };
 
+/** A statement's conditions: operator, then condition key, then value(s), as IAM's JSON has them. */
 export type Conditions = Readonly<Record<string, Readonly<Record<string, string | boolean | readonly string[]>>>>;
 
+/** One statement of an IAM, KMS key or S3 bucket policy. */
 export interface PolicyStatement {
+  /** The statement's id, unique in its policy. */
   readonly Sid: string;
+  /** Whether the statement allows or denies. */
   readonly Effect: "Allow" | "Deny";
+  /** Who the statement applies to; absent in identity policies. */
   readonly Principal?: Principal;
+  /** The actions, as named constants of perms.ts. */
   readonly Action: string | readonly string[];
   /** Absent only in trust policies. */
   readonly Resource?: string | readonly string[];
+  /** When the statement applies; absent: always. */
   readonly Condition?: Conditions;
 }
 

@@ -6,6 +6,7 @@ import type { IAlertTopic } from "./alert-topic";
 import type { IEncryptedStore } from "./encrypted-store";
 import { RTC_MINUTES, replicationRuleId } from "./replication-link";
 
+/** How ReplicationAlarms are built: the replication rule they watch and where they notify. */
 export interface ReplicationAlarmsProps {
   /** The replicated store (at the source site; the alarms live in its region). */
   readonly source: IEncryptedStore;
@@ -44,7 +45,9 @@ export const REPLICATION_ALARM_PERIOD_SECONDS = 300;
  * until someone re-replicates it (S3 Batch Replication), so a sticky alarm is the honest one.
  */
 export class ReplicationAlarms extends Construct {
+  /** The alarm on `ReplicationLatency` above Replication Time Control's 15 minutes. */
   public readonly latency: CloudwatchMetricAlarm;
+  /** The alarm on `OperationsFailedReplication` above 0. */
   public readonly failures: CloudwatchMetricAlarm;
 
   constructor(scope: Construct, id: string, props: ReplicationAlarmsProps) {

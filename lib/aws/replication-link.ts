@@ -15,7 +15,9 @@ import { Role } from "./role";
 /** Replication Time Control's promise and metrics threshold, in minutes (fixed by S3). */
 export const RTC_MINUTES = 15;
 
+/** How a ReplicationLink is built: a source store, its targets and the replication role. */
 export interface ReplicationLinkProps {
+  /** The owning state's account: the replication role lives in it. */
   readonly custody: AwsCustody;
   /** The store whose new versions are replicated (at the primary). */
   readonly source: IEncryptedStore;
@@ -44,7 +46,9 @@ export interface ReplicationLinkProps {
  * which two targets never do, so a renumbering changes nothing S3 does.
  */
 export class ReplicationLink extends Construct {
+  /** The role S3 assumes to replicate (read at the source, write replicas at each target). */
   public readonly role: Role;
+  /** The source bucket's replication configuration (one rule per target). */
   public readonly resource: S3BucketReplicationConfigurationA;
   /** The store whose versions are replicated. */
   public readonly source: IEncryptedStore;

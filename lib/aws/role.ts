@@ -7,17 +7,21 @@ import { type PolicyStatement, type Principal, renderPolicy } from "./policy-doc
 
 /** A role as other constructs see it: by its ARN, usable across stacks without a reference. */
 export interface IRoleRef {
+  /** The ARN of the IAM role. */
   readonly roleArn: string;
 }
 
 /** A role that grants can add permissions to. */
 export interface IRole extends IRoleRef {
+  /** The name of the IAM role. */
   readonly roleName: string;
   /** Adds a statement to the role's inline policy. */
   addToPolicy(statement: PolicyStatement): void;
 }
 
+/** How a Role is built. */
 export interface RoleProps {
+  /** The owning state's account: the role lives in it and trusts only what the props name. */
   readonly custody: AwsCustody;
   /** The role's name; part of its ARN, so it must not change after deployment. */
   readonly roleName: string;
@@ -48,6 +52,7 @@ export class Role extends Construct implements IRole {
 
   public readonly roleArn: string;
   public readonly roleName: string;
+  /** The IAM role. */
   public readonly resource: IamRole;
   private readonly statements: PolicyStatement[] = [];
   private policy?: IamRolePolicy;

@@ -12,6 +12,7 @@ import { renderPolicy } from "./policy-document";
 
 /** The parts of a site's network a VPN attaches to (lib/aws/network.ts Network has them). */
 export interface IVpcNetwork {
+  /** The id of the VPC the gateway attaches to. */
   readonly vpcId: string;
   /** The private subnets, where the S3 interface endpoint gets its network interfaces. */
   readonly subnetIds: readonly string[];
@@ -19,8 +20,11 @@ export interface IVpcNetwork {
   readonly privateRouteTableIds: readonly string[];
 }
 
+/** How a SiteVpn is built. */
 export interface SiteVpnProps {
+  /** The owning state's account: the gateway and connections live in it. */
   readonly custody: AwsCustody;
+  /** The site's network, whose VPC gets the virtual private gateway. */
   readonly network: IVpcNetwork;
   /** The site's region, for the S3 endpoint's service name. */
   readonly region: string;
@@ -60,6 +64,7 @@ export interface IS3InterfaceEndpoint extends IVpcEndpointRef {
 export interface DatacenterConnection {
   /** The VPN connection's id (`vpn-...`): the datacenter's network team downloads its device configuration by it. */
   readonly connectionId: string;
+  /** The S3 interface endpoint the datacenter reaches through the tunnel. */
   readonly s3Endpoint: IS3InterfaceEndpoint;
 }
 
@@ -81,9 +86,13 @@ const DATACENTER_ID = /^[a-z][a-z0-9-]{0,62}$/;
  * SHA2-512; the DH group numbers are passed to the API unvalidated).
  */
 export const VPN_TUNNEL_CRYPTO = {
+  /** IKE versions the tunnels accept. */
   ikeVersions: ["ikev2"],
+  /** Phase 1 and 2 encryption algorithms. */
   encryptionAlgorithms: ["AES256-GCM-16", "AES256"],
+  /** Phase 1 and 2 integrity algorithms. */
   integrityAlgorithms: ["SHA2-256", "SHA2-384", "SHA2-512"],
+  /** Phase 1 and 2 Diffie-Hellman groups (elliptic curves only). */
   dhGroupNumbers: [19, 20, 21],
 } as const;
 
@@ -108,7 +117,9 @@ export const VPN_TUNNEL_CRYPTO = {
  * sensitive), as are the customer gateway configuration: the state backend must be protected.
  */
 export class SiteVpn extends Construct {
+  /** The virtual private gateway attached to the site's VPC. */
   public readonly gateway: VpnGateway;
+  /** The BGP ASN of the Amazon side of every connection. */
   public readonly amazonSideAsn: number;
   private readonly props: SiteVpnProps;
   private readonly connections = new Map<string, DatacenterConnection>();

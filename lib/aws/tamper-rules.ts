@@ -110,7 +110,9 @@ export function globalEventsRegion(partition: string): string {
   return region;
 }
 
+/** How TamperRules are built. */
 export interface TamperRulesProps {
+  /** The owning state's account, whose API calls the rules watch. */
   readonly custody: AwsCustody;
   /** The site's region, where the rules and the topic are. */
   readonly region: string;
@@ -154,6 +156,7 @@ interface TamperRule {
  * rule mails them. That needs a trail recording us-east-1: the topology's multi-region trail.
  */
 export class TamperRules extends Construct {
+  /** The EventBridge rules by the name of what they watch. */
   public readonly rules = new Map<string, TamperRule>();
   /** The role that forwards IAM events from the global events region, if the site is elsewhere. */
   public readonly forwarder?: Role;
