@@ -12,13 +12,14 @@ import { Network } from "../lib/aws/network";
 import { OnPremIngest } from "../lib/aws/onprem-ingest";
 import { ReplicationAlarms } from "../lib/aws/replication-alarms";
 import { ReplicationLink } from "../lib/aws/replication-link";
+import { MANIFEST_SIGNING_ALGORITHM, SigningKey } from "../lib/aws/signing-key";
 import { type DatacenterConnection, SiteVpn } from "../lib/aws/site-vpn";
 import { globalEventsRegion, TamperRules } from "../lib/aws/tamper-rules";
 import { physicalName } from "../lib/private/names";
 import { registriesAt } from "../lib/topology/holdings";
 import type { AwsSite, OnPremSite, Site, Topology } from "../lib/topology/model";
 import { applyBackend, type BackendConfig } from "./backend";
-import type { AwsPushTarget, IngestingStack } from "./push-plan";
+import { type AwsPushTarget, type IngestingStack, JOSE_MANIFEST_ALGORITHM, SIGNING_KEY_OUTPUT, signingKeySiteIds } from "./push-plan";
 
 export interface AwsSiteStackProps {
   readonly topology: Topology;
@@ -35,7 +36,7 @@ export interface AwsSiteStackProps {
  *
  * And what lets a person watch the promises (under `Monitoring/`, and `Audit`): an encrypted alert
  * topic with the topology's `alerts.emails` subscribed; a freshness alarm per store ("no new object
- * for longer than the store's window", see {@link freshnessWindowMinutes}); two replication alarms
+ * for longer than the store's window", see `freshnessWindowMinutes` in this file); two replication alarms
  * per replication rule at the primary (latency above the link's RPO, any failed object); tamper
  * rules for the site's keys, buckets, roles, IAM Roles Anywhere trust and the watchers themselves;
  * and an audit trail (management events, the stores' object reads and writes) into a locked bucket
@@ -59,6 +60,11 @@ export class AwsSiteStack extends TerraformStack implements IngestingStack {
   private readonly monitoring: Construct;
   public readonly alerts: AlertTopic;
   public readonly audit: AuditTrail;
+  /**
+   * The key that signs snapshot manifests written here (see `signingKeySiteIds` (stacks/push-plan.ts)), or
+   * undefined where this site has none.
+   */
+  public readonly signing?: SigningKey;
   private readonly tamper: TamperRules;
 
   constructor(scope: Construct, id: string, props: AwsSiteStackProps) {
@@ -98,6 +104,23 @@ export class AwsSiteStack extends TerraformStack implements IngestingStack {
       );
     }
     this.stores = stores;
+    if (stores.size > 0 && signingKeySiteIds(topology).includes(site.id)) {
+      this.signing = new SigningKey(this, "Signing", {
+        custody: this.custody,
+        region: site.region,
+        description: `Signs the snapshot manifests of the registries written to ${site.id}`,
+        alias: `${this.namePrefix}-manifest-signing`,
+      });
+      // Every other AWS site's readers, operators and auditors check the manifests replicated there
+      // with this key (their identity grant is AccessPolicy's verifyKeyArns; this is the key's half).
+      for (const other of topology.sites) {
+        if (other.cloud !== "aws" || other.id === site.id || other.regionInfo.partition !== site.regionInfo.partition) continue;
+        if (registriesAt(topology, other).length === 0) continue;
+        for (const purpose of ["read", "operate", "audit"] as const) {
+          this.signing.allowVerify({ roleArn: AccessPolicy.roleArnFor(this.custody, `${topology.name}-${other.id}`, purpose) });
+        }
+      }
+    }
 
     this.monitoring = new Construct(this, "Monitoring");
     this.alerts = new AlertTopic(this.monitoring, "Alerts", {
@@ -127,7 +150,7 @@ export class AwsSiteStack extends TerraformStack implements IngestingStack {
       topic: this.alerts,
       namePrefix: this.namePrefix,
       siteLabel: site.id,
-      keyArns: [...[...stores.values()].map((st) => st.key.keyArn), this.alerts.key.keyArn, this.audit.key.keyArn],
+      keyArns: [...[...stores.values()].map((st) => st.key.keyArn), this.alerts.key.keyArn, this.audit.key.keyArn, ...(this.signing ? [this.signing.keyArn] : [])],
       bucketNames: [...[...stores.values()].map((st) => st.stableName), logBucketName, trailBucketName],
       // Every role of the site is named `<topology>-<site>-...` (physicalName keeps the head).
       roleNamePrefix: `${this.namePrefix}-`,
@@ -151,6 +174,8 @@ export class AwsSiteStack extends TerraformStack implements IngestingStack {
         bucketNamePrefix: `${this.namePrefix}-`,
         auditEvidence: [this.audit, logBucket],
         siteKeys: [this.alerts.key, this.audit.key],
+        ...(this.signing ? { signingKey: this.signing } : {}),
+        ...verifyElsewhere(topology, site, this.custody.accountId),
       });
       for (const [purpose, role] of access.roles) {
         new TerraformOutput(this, `role-${purpose}-arn`, { value: role.roleArn, description: `ARN of the role for '${purpose}' at ${site.id}` });
@@ -166,6 +191,12 @@ export class AwsSiteStack extends TerraformStack implements IngestingStack {
     // Amazon S3"). Whoever reads an output to upload is told.
     const checksums =
       "Object Lock: S3 refuses a PUT without Content-MD5 or an x-amz-checksum-* header. AWS SDKs and CLI released since December 2024 send a CRC32 checksum by default; older clients, presigned URLs and raw HTTP must add one (--checksum-algorithm CRC32, or Content-MD5)";
+    if (this.signing) {
+      new TerraformOutput(this, SIGNING_KEY_OUTPUT.aws, {
+        value: this.signing.keyArn,
+        description: `ARN of the KMS key (ECC_NIST_P256, SIGN_VERIFY) that signs snapshot manifests at ${site.id}, algorithm ${MANIFEST_SIGNING_ALGORITHM}: pass it as --signing-key; verifiers read its public key with kms:GetPublicKey`,
+      });
+    }
     for (const [id, store] of stores) {
       new TerraformOutput(this, `store-${id}-bucket-name`, { value: store.bucketName, description: `Bucket holding registry '${id}' at ${site.id}. ${checksums}` });
       new TerraformOutput(this, `store-${id}-bucket-arn`, { value: store.bucketArn, description: `ARN of the bucket holding registry '${id}' at ${site.id}` });
@@ -259,6 +290,7 @@ export class AwsSiteStack extends TerraformStack implements IngestingStack {
       roleName: name,
       certificatePem,
       stores,
+      ...(this.signing ? { signingKey: this.signing } : {}),
       ...(connection ? { endpoint: connection.s3Endpoint } : {}),
       tags: { "embassy:datacenter": site.id, "embassy:every-minutes": String(everyMinutes) },
     });
@@ -313,9 +345,11 @@ export class AwsSiteStack extends TerraformStack implements IngestingStack {
       upload: {
         checksum: "SHA256",
         encryptionHeaders: "none: S3 encrypts with the store's custody key by default; if sent, aws:kms with exactly keyArn",
-        operations: "PutObject or multipart uploads only: the role cannot list, HEAD, read, delete or set ACLs (aws s3 sync and HEAD-based resumes get 403)",
-        egress: `the copy job also needs HTTPS to rolesanywhere.${this.site.region}.amazonaws.com (credentials)`,
+        operations:
+          "PutObject (with x-amz-checksum-sha256 and If-None-Match: *) or multipart uploads, and ListObjectsV2 (key names and sizes) to skip what is there; the role cannot HEAD, read, delete or set ACLs (HEAD-based resumes get 403)",
+        egress: `the copy job also needs HTTPS to rolesanywhere.${this.site.region}.amazonaws.com (credentials) and kms.${this.site.region}.amazonaws.com (signing)`,
       },
+      signing: this.signingRef(),
       registries: (this.ingestStores.get(datacenter.id) ?? []).map((store) => ({
         id: store.registryId,
         url: `s3://${store.stableName}/`,
@@ -323,6 +357,19 @@ export class AwsSiteStack extends TerraformStack implements IngestingStack {
         keyArn: deployed(`store-${store.registryId}-key-arn`),
         keyAlias: `alias/${store.stableName}`,
       })),
+    };
+  }
+
+  /** The push plan's `signing` entry: this site's key (after deploy, by its output). */
+  private signingRef(): AwsPushTarget["signing"] {
+    if (!this.signing) throw new Error(`site '${this.site.id}' has no manifest-signing key, but a push target needs one`);
+    return {
+      kind: "aws-kms",
+      keyArn: { stack: this.node.id, output: SIGNING_KEY_OUTPUT.aws },
+      keyAlias: `alias/${this.namePrefix}-manifest-signing`,
+      region: this.site.region,
+      algorithm: MANIFEST_SIGNING_ALGORITHM,
+      jose: JOSE_MANIFEST_ALGORITHM,
     };
   }
 
@@ -339,6 +386,17 @@ export class AwsSiteStack extends TerraformStack implements IngestingStack {
     while (used.has(asn)) asn++;
     return asn;
   }
+}
+
+/**
+ * The identity half of verifying manifests signed at an AWS primary, for another AWS site of the same
+ * partition: its ARN is only known once the primary's stack is applied, so a pattern over the
+ * primary's region (the key policy names the roles; a pattern opens no other key).
+ */
+function verifyElsewhere(topology: Topology, site: AwsSite, accountId: string): { verifyKeyArns?: readonly string[] } {
+  const primary = topology.primary;
+  if (primary.cloud !== "aws" || primary.id === site.id || primary.regionInfo.partition !== site.regionInfo.partition) return {};
+  return { verifyKeyArns: [`arn:${site.regionInfo.partition}:kms:${primary.region}:${accountId}:key/*`] };
 }
 
 /**

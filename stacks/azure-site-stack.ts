@@ -19,13 +19,19 @@ import { globalAlphanumericName } from "../lib/azure/private/naming";
 import { CustomRole } from "../lib/azure/private/roles";
 import { ReplicationLagAlert } from "../lib/azure/replication-lag-alert";
 import { ReplicationLink } from "../lib/azure/replication-link";
+import { MANIFEST_SIGNING_ALGORITHM, SigningKey } from "../lib/azure/signing-key";
 import { SiteVpn, VPN_IPSEC_POLICY } from "../lib/azure/site-vpn";
 import { TamperAlerts } from "../lib/azure/tamper-alerts";
 import type { OnPremSite, Site, Topology } from "../lib/topology/model";
 import { registriesAt } from "../lib/topology/holdings";
 import { AZURE_PRIORITY_REPLICATION } from "../lib/topology/mechanisms";
 import { applyBackend, type BackendConfig } from "./backend";
-import type { AzurePushTarget, IngestingStack } from "./push-plan";
+import { type AzurePushTarget, type IngestingStack, SIGNING_KEY_OUTPUT, signingKeySiteIds } from "./push-plan";
+
+/** The name of a site's manifest-signing key in its custody vault. */
+const SIGNING_KEY_NAME = "manifest-signing";
+/** The output holding the private address of the vault's endpoint, where the datacenter reaches the signing key. */
+const SIGNING_VAULT_IP_OUTPUT = "signing-key-vault-endpoint-ip";
 
 export interface AzureSiteStackProps {
   readonly topology: Topology;
@@ -78,6 +84,11 @@ export class AzureSiteStack extends TerraformStack implements IngestingStack {
   public readonly keyVault: CustodyKeyVault;
   public readonly network: Network;
   public readonly access?: AccessPolicy;
+  /**
+   * The key that signs snapshot manifests written here (see `signingKeySiteIds` (stacks/push-plan.ts)), or
+   * undefined where this site has none.
+   */
+  public readonly signing?: SigningKey;
   /**
    * Where the site's alerts go (its action group, emailing the topology's `alerts.emails`). Every
    * alert rule of the site acts through it; replication-lag alerts attach to it too.
@@ -205,6 +216,27 @@ export class AzureSiteStack extends TerraformStack implements IngestingStack {
       );
     }
     this.stores = stores;
+    if (stores.size > 0 && signingKeySiteIds(topology).includes(site.id)) {
+      this.signing = new SigningKey(this, "Signing", {
+        vault: this.keyVault,
+        keyName: SIGNING_KEY_NAME,
+        resourceGroupId: rg.id,
+        namePrefix,
+        tags,
+      });
+      // Anyone in custody checks signatures; the writers at the primary sign (a datacenter's ingest
+      // identity is granted in ingestFrom). Key administrators administer it through the vault role.
+      for (const p of custody.administrators) this.signing.grantVerify(p, p);
+      if (site.primary) for (const p of duties.writers) this.signing.grantSign(p, p);
+      new TerraformOutput(this, SIGNING_KEY_OUTPUT.azure, {
+        value: this.signing.versionlessKeyId,
+        description: `Versionless id of the Key Vault key (EC-HSM, P-256) that signs snapshot manifests at ${site.id}, algorithm ${MANIFEST_SIGNING_ALGORITHM}: pass it as --signing-key`,
+      });
+      new TerraformOutput(this, SIGNING_VAULT_IP_OUTPUT, {
+        value: this.keyVault.endpoint.privateServiceConnection.privateIpAddress,
+        description: `Private IP of the custody vault's endpoint: where ${this.vaultName}.vault.azure.net must resolve for a copy job that signs at ${site.id}`,
+      });
+    }
     if (stores.size > 0) {
       this.access = new AccessPolicy(this, "Access", {
         custody,
@@ -302,6 +334,7 @@ export class AzureSiteStack extends TerraformStack implements IngestingStack {
       });
       this.ingestByDatacenter.set(site.id, ingest);
       this.ingestSchedule.set(site.id, everyMinutes);
+      this.signing?.grantSign(`ingest-${site.id}`, ingest.principalId, "ServicePrincipal");
       new TerraformOutput(this, `${prefix}-client-id`, { value: ingest.clientId, description: `Client id of the identity datacenter ${site.id}'s copy job signs in as at ${this.site.id}` });
       new TerraformOutput(this, `${prefix}-tenant-id`, { value: this.custody.tenantId, description: "Entra ID tenant of that identity" });
       new TerraformOutput(this, `${prefix}-vpn-gateway-ip`, {
@@ -368,6 +401,7 @@ export class AzureSiteStack extends TerraformStack implements IngestingStack {
         ifNoneMatch: "send If-None-Match: * so an existing blob is answered 409 instead of being overwritten (a resumable push detects what is already there this way)",
         egress: "the copy job also needs HTTPS to login.microsoftonline.com (token exchange)",
       },
+      signing: this.signingRef(),
       registries: ingest.registryIds.map((id) => {
         const account = this.accountNames.get(id) as string;
         // EncryptedStore names the store's key `<account>-cmk` in the site's custody vault.
@@ -381,6 +415,20 @@ export class AzureSiteStack extends TerraformStack implements IngestingStack {
           keyName: `${account}-cmk`,
         };
       }),
+    };
+  }
+
+  /** The push plan's `signing` entry: this site's key (after deploy, by its output). */
+  private signingRef(): AzurePushTarget["signing"] {
+    if (!this.signing) throw new Error(`site '${this.site.id}' has no manifest-signing key, but a push target needs one`);
+    const stack = this.node.id;
+    return {
+      kind: "azure-key-vault",
+      keyId: { stack, output: SIGNING_KEY_OUTPUT.azure },
+      keyVault: this.vaultName,
+      keyName: SIGNING_KEY_NAME,
+      algorithm: MANIFEST_SIGNING_ALGORITHM,
+      endpointIp: { stack, output: SIGNING_VAULT_IP_OUTPUT },
     };
   }
 

@@ -16,6 +16,69 @@ export interface DeployedValue {
   readonly output: string;
 }
 
+/**
+ * The stack output that holds a site's manifest-signing key, by cloud: on AWS the key's ARN (pass it
+ * as `--signing-key`), on Azure the key's versionless id (`https://<vault>.vault.azure.net/keys/<name>`).
+ * Every site that holds a signing key has it: the primary, when it is a cloud site, and every cloud
+ * site a datacenter primary sends to (see `signingKeySiteIds` (stacks/push-plan.ts)). A cloud
+ * primary has no push plan; its key is `{ stack: "<topology>-<primary>", output: SIGNING_KEY_OUTPUT[cloud] }`.
+ */
+export const SIGNING_KEY_OUTPUT = { aws: "signing-key-arn", azure: "signing-key-id" } as const;
+
+/**
+ * Where a manifest-signing key is built. Where registries are written, with custody kept by the
+ * owning state:
+ * - a cloud primary: one key at the primary, which its writer signs with; the other sites' readers,
+ *   operators and auditors verify replicated manifests with it (AWS: by key policy and identity
+ *   grant; across clouds there is no replication, so no cross-cloud verification is needed);
+ * - a datacenter primary: one key at every cloud site it sends to, which that site's ingest
+ *   identity signs with. Decision: the copy job signs each target's manifest with the target's own
+ *   key, so that checking a site needs only that site's key service (a foreign site stays checkable
+ *   when home, and every other site, is gone), no identity gets rights in a second cloud, and the
+ *   datacenter needs no HSM of its own. A state that signs with its own HSM instead passes
+ *   `--signing-key file:PATH` (or its signer) and publishes its public key; the cloud keys then
+ *   simply stay unused.
+ */
+export function signingKeySiteIds(topology: Topology): string[] {
+  if (topology.primary.cloud !== "onprem") return [topology.primary.id];
+  return [...new Set(topology.links.filter((l) => l.from.id === topology.primary.id && l.to.cloud !== "onprem").map((l) => l.to.id))];
+}
+
+/** The signature of a manifest in JOSE terms (RFC 7518, 3.4: ECDSA using P-256 and SHA-256): KMS's ECDSA_SHA_256, Key Vault's ES256. */
+export const JOSE_MANIFEST_ALGORITHM = "ES256";
+
+/** The key a copy job signs a target's manifests with: an AWS KMS key (ECC_NIST_P256, SIGN_VERIFY). */
+export interface AwsSigningKeyRef {
+  /** An AWS KMS key. */
+  readonly kind: "aws-kms";
+  /** The key's ARN, known after deploy: pass it as `--signing-key`. */
+  readonly keyArn: DeployedValue;
+  /** The key's alias, known at synth (an alias resolves in the caller's account and region). */
+  readonly keyAlias: string;
+  /** The key's region: call KMS Sign there. */
+  readonly region: string;
+  /** KMS `SigningAlgorithm` (Sign / Verify). */
+  readonly algorithm: "ECDSA_SHA_256";
+  /** The same signature in JOSE terms. */
+  readonly jose: "ES256";
+}
+
+/** The key a copy job signs a target's manifests with: a Key Vault key (EC-HSM, P-256, sign/verify). */
+export interface AzureSigningKeyRef {
+  /** A Key Vault key. */
+  readonly kind: "azure-key-vault";
+  /** The key's versionless id (`https://<vault>.vault.azure.net/keys/<name>`), known after deploy: pass it as `--signing-key`. */
+  readonly keyId: DeployedValue;
+  /** The vault's name, known at synth. */
+  readonly keyVault: string;
+  /** The key's name in the vault, known at synth. */
+  readonly keyName: string;
+  /** Key Vault `alg` of the sign and verify operations (JsonWebKeySignatureAlgorithm). */
+  readonly algorithm: "ES256";
+  /** The private address `<keyVault>.vault.azure.net` must resolve to from the datacenter (the vault takes its private endpoint only). */
+  readonly endpointIp: DeployedValue;
+}
+
 /** Where one registry goes at one AWS site. */
 export interface AwsRegistryTarget {
   readonly id: string;
@@ -61,6 +124,8 @@ export interface AwsPushTarget extends TargetCommon {
     | { readonly kind: "vpn"; readonly siteCidr: string; readonly vpnConnectionId: DeployedValue; readonly s3EndpointDnsName: DeployedValue; readonly note: string }
     | { readonly kind: "internet"; readonly s3Endpoint: string };
   readonly upload: { readonly checksum: "SHA256"; readonly encryptionHeaders: string; readonly operations: string; readonly egress: string };
+  /** The key the copy job signs this target's manifests with (its ingest role may kms:Sign with it). */
+  readonly signing: AwsSigningKeyRef;
   readonly registries: readonly AwsRegistryTarget[];
 }
 
@@ -84,6 +149,8 @@ export interface AzurePushTarget extends TargetCommon {
     readonly dns: string;
   };
   readonly upload: { readonly operations: string; readonly ifNoneMatch: string; readonly egress: string };
+  /** The key the copy job signs this target's manifests with (its identity may sign with it). */
+  readonly signing: AzureSigningKeyRef;
   readonly registries: readonly AzureRegistryTarget[];
 }
 

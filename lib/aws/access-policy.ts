@@ -6,6 +6,7 @@ import { type AwsCustody, custodiansOf, partitionOf } from "./custody";
 import type { IEncryptedStore } from "./encrypted-store";
 import {
   BUCKET_AUDIT_ACTIONS,
+  BUCKET_LIST_ACTIONS,
   DATA_READ_DENY_ACTIONS,
   EVIDENCE_DECRYPT_ACTIONS,
   EVIDENCE_READ_ACTIONS,
@@ -13,9 +14,11 @@ import {
   KEY_ALIAS_ACTIONS,
   KEY_AUDIT_ACTIONS,
   KEY_LIST_ACTIONS,
+  KEY_VERIFY_ACTIONS,
   OPERATE_ACTIONS,
 } from "./perms";
 import { Role } from "./role";
+import type { ISigningKey } from "./signing-key";
 
 /** How an AccessPolicy is built: the custody, the stores it grants on, and what the site may do. */
 export interface AccessPolicyProps {
@@ -52,6 +55,23 @@ export interface AccessPolicyProps {
    * @default - none
    */
   readonly siteKeys?: readonly ICustodyKey[];
+  /**
+   * The site's manifest-signing key (SigningKey): the writer (when `writable`) signs with it, the
+   * readers, operators and auditors verify with it, the key administrators administer it and the
+   * auditors read its metadata.
+   * @default - no signing key at this site
+   */
+  readonly signingKey?: ISigningKey;
+  /**
+   * ARNs (or an ARN pattern such as `arn:aws:kms:<region>:<account>:key/*`) of manifest-signing keys
+   * at other sites whose signatures the readers, operators and auditors here check: granted
+   * kms:Verify, kms:GetPublicKey and kms:DescribeKey in their identity policies. Each key's own
+   * policy decides too, and must name these roles (SigningKey.allowVerify with
+   * {@link AccessPolicy.roleArnFor}): a pattern opens no key whose policy does not. A key
+   * of another stack is named by pattern because its ARN only exists after that stack is applied.
+   * @default - none
+   */
+  readonly verifyKeyArns?: readonly string[];
 }
 
 /** The purposes a person or system can act for at a site. Replication has its own role (ReplicationLink). */
@@ -72,6 +92,14 @@ export type Purpose = "read" | "write" | "operate" | "administer-keys" | "audit"
  * No role has a `*` action or a `*` resource except where AWS offers no resource scope.
  */
 export class AccessPolicy extends Construct {
+  /**
+   * The ARN the role for `purpose` of an access policy with `namePrefix` has: known from the names
+   * alone, so another site's stack can name it in a key policy (SigningKey.allowVerify).
+   */
+  public static roleArnFor(custody: AwsCustody, namePrefix: string, purpose: Purpose): string {
+    return Role.arnFor(custody, physicalName([namePrefix, purpose], 64));
+  }
+
   /** The role of each purpose (read, write, operate, administer-keys, audit) this site has. */
   public readonly roles: ReadonlyMap<Purpose, Role>;
 
@@ -115,7 +143,7 @@ export class AccessPolicy extends Construct {
     const objects = buckets.map((b) => `${b}/*`);
     const keys = props.bucketNamePrefix
       ? [`arn:${partition}:kms:${regions[0]}:${props.custody.accountId}:key/*`]
-      : props.stores.map((s) => s.key.keyArn);
+      : [...props.stores.map((s) => s.key.keyArn), ...(props.signingKey ? [props.signingKey.keyArn] : [])];
     // A store's key alias is `alias/<bucket name>` (EncryptedStore), so the prefix covers them too.
     const aliases = props.bucketNamePrefix
       ? [`arn:${partition}:kms:${regions[0]}:${props.custody.accountId}:alias/${props.bucketNamePrefix}*`]
@@ -134,6 +162,19 @@ export class AccessPolicy extends Construct {
       const writer = role("write", "Writer", "Writes new registry versions at the primary");
       roles.set("write", writer);
       props.stores.forEach((s) => s.grantWrite(writer));
+      // Names and sizes, never content (perms.BUCKET_LIST_ACTIONS): a push skips what is there already.
+      writer.addToPolicy({ Sid: "ListStores", Effect: "Allow", Action: [...BUCKET_LIST_ACTIONS], Resource: props.stores.map((s) => s.bucketArn) });
+      props.signingKey?.grantSign(writer);
+    }
+    if (props.signingKey) {
+      for (const r of [reader, operator, auditor]) props.signingKey.grantVerify(r);
+      props.signingKey.grantAdminister(keyAdmin);
+      props.signingKey.grantAudit(auditor);
+    }
+    if (props.verifyKeyArns && props.verifyKeyArns.length > 0) {
+      for (const r of [reader, operator, auditor]) {
+        r.addToPolicy({ Sid: "VerifyManifestsElsewhere", Effect: "Allow", Action: [...KEY_VERIFY_ACTIONS], Resource: [...props.verifyKeyArns] });
+      }
     }
 
     operator.addToPolicy({ Sid: "OperateStores", Effect: "Allow", Action: [...OPERATE_ACTIONS], Resource: buckets });

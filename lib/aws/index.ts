@@ -12,6 +12,7 @@ export * from "./policy-document";
 export * from "./replication-alarms";
 export * from "./replication-link";
 export * from "./role";
+export * from "./signing-key";
 export * from "./site-vpn";
 export * from "./tamper-rules";
 export * as perms from "./perms";

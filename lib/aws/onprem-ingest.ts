@@ -4,9 +4,10 @@ import { Token } from "cdktf";
 import { Construct } from "constructs";
 import type { AwsCustody } from "./custody";
 import type { IEncryptedStore, IVpcEndpointRef } from "./encrypted-store";
-import { INGEST_DENIED_ACTIONS } from "./perms";
+import { BUCKET_LIST_ACTIONS, INGEST_DENIED_ACTIONS } from "./perms";
 import { renderPolicy } from "./policy-document";
 import { Role } from "./role";
+import type { ISigningKey } from "./signing-key";
 
 /** How an OnPremIngest is built: the datacenter's certificate authority and the stores it writes to. */
 export interface OnPremIngestProps {
@@ -43,6 +44,12 @@ export interface OnPremIngestProps {
    */
   readonly sessionDurationSeconds?: number;
   /**
+   * The key the copy job signs each snapshot's manifest with at this site (SigningKey): the role
+   * may kms:Sign with it, called directly on KMS in the key's region.
+   * @default - the role signs nothing (the copy job signs with the datacenter's own key, `file:`)
+   */
+  readonly signingKey?: ISigningKey;
+  /**
    * Tags on the trust anchor and the profile.
    * @default - none besides the provider's default tags
    */
@@ -63,7 +70,9 @@ const MAX_CERTIFICATE_CHARS = 16000;
  *
  * The role may only write new object versions into the carried registries' stores (each store's
  * `grantWrite`: s3:PutObject, s3:AbortMultipartUpload, s3:ListMultipartUploadParts, and the store
- * key's use through S3 only, so every version is encrypted with the store's key). It has no
+ * key's use through S3 only, so every version is encrypted with the store's key), list their key
+ * names and sizes (s3:ListBucket, to skip what is there), and sign manifests with the site's
+ * `signingKey` when one is given. It has no
  * delete, no retention or legal-hold change and no read, and is explicitly denied them
  * (`INGEST_DENIED_ACTIONS`), so a broader grant added later cannot turn the copy job's credentials
  * into a way to destroy or read copies. S3 Object Lock keeps every earlier version (COMPLIANCE).
@@ -147,6 +156,10 @@ export class OnPremIngest extends Construct {
       store.grantWrite(this.role);
       if (props.endpoint) store.restrictToEndpoint(this.role, props.endpoint);
     }
+    // Key names and sizes of the carried stores, never content (perms.BUCKET_LIST_ACTIONS): the copy
+    // job skips content-addressed objects that are there already, so a push resumes and repeats cheaply.
+    this.role.addToPolicy({ Sid: "ListStores", Effect: "Allow", Action: [...BUCKET_LIST_ACTIONS], Resource: props.stores.map((s) => s.bucketArn) });
+    props.signingKey?.grantSign(this.role);
     this.role.addToPolicy({ Sid: "DenyDestroyingOrReadingCopies", Effect: "Deny", Action: [...INGEST_DENIED_ACTIONS], Resource: "*" });
   }
 }

@@ -18,6 +18,18 @@ export const BUCKET_READ_ACTIONS = [
 /** Write new versions at the primary (versions are never overwritten or deleted: WORM). */
 export const BUCKET_WRITE_ACTIONS = ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"] as const;
 
+/**
+ * List a store's object keys, sizes and ETags (ListObjectsV2), never their content: what a copy job
+ * (a writer, a datacenter's ingest) needs to skip the content-addressed objects
+ * (`objects/sha256/<hex>`) a target already holds, so that an interrupted push resumes and a second
+ * push of the same files sends nothing. s3:ListBucket is the permission of ListObjectsV2 and is
+ * granted on the bucket ARN (S3 API Reference, ListObjectsV2, Permissions; Service Authorization
+ * Reference, Amazon S3: ListBucket, resource type `bucket`); it does not cover HeadObject or
+ * GetObject, which need s3:GetObject (S3 API Reference, HeadObject, Permissions), so the key names
+ * and sizes are all it shows. Not s3:ListBucketVersions: earlier versions are the readers' business.
+ */
+export const BUCKET_LIST_ACTIONS = ["s3:ListBucket"] as const;
+
 /** Key use needed to read objects encrypted under the store's key (through S3 only). */
 export const KEY_DECRYPT_ACTIONS = ["kms:Decrypt", "kms:DescribeKey"] as const;
 
@@ -98,6 +110,33 @@ export const KEY_ALIAS_ACTIONS = ["kms:CreateAlias", "kms:DeleteAlias", "kms:Upd
  * `*` in a statement of its own, never in a key policy or next to key ARNs, where it has no effect.
  */
 export const KEY_LIST_ACTIONS = ["kms:ListAliases"] as const;
+
+/**
+ * Sign with a manifest-signing key (an asymmetric `SIGN_VERIFY` key, SigningKey): kms:Sign, called
+ * directly on KMS by the copy job or the writer (no AWS service signs for them), plus the public
+ * key and metadata it records in the signature. KMS API Reference, Sign: "Required permissions:
+ * kms:Sign (key policy)"; GetPublicKey: kms:GetPublicKey; DescribeKey: kms:DescribeKey.
+ */
+export const KEY_SIGN_ACTIONS = ["kms:Sign", "kms:GetPublicKey", "kms:DescribeKey"] as const;
+
+/**
+ * Check a manifest's signature with a manifest-signing key: kms:Verify, or the public key to
+ * verify offline (KMS API Reference, Verify: "Required permissions: kms:Verify (key policy)";
+ * GetPublicKey: "Required permissions: kms:GetPublicKey (key policy)"). Neither reveals anything
+ * secret nor signs.
+ */
+export const KEY_VERIFY_ACTIONS = ["kms:Verify", "kms:GetPublicKey", "kms:DescribeKey"] as const;
+
+/**
+ * KEY_ADMIN_ACTIONS for an asymmetric signing key: the same, minus the rotation actions, which KMS
+ * refuses for asymmetric keys ("Automatic key rotation is supported only on symmetric encryption
+ * KMS keys. You cannot enable automatic rotation of asymmetric KMS keys, HMAC KMS keys, ...", KMS
+ * API Reference, EnableKeyRotation; RotateKeyOnDemand likewise), so granting them would only
+ * mislead a reader of the policy.
+ */
+export const SIGNING_KEY_ADMIN_ACTIONS = KEY_ADMIN_ACTIONS.filter(
+  (a) => a !== "kms:EnableKeyRotation" && a !== "kms:RotateKeyOnDemand" && a !== "kms:ListKeyRotations",
+);
 
 /**
  * Retire a key: schedule its deletion (never with less than the 30-day window: every key policy

@@ -12,6 +12,7 @@ export * from "./network";
 export * from "./notifications";
 export * from "./onprem-ingest";
 export * from "./replication-link";
+export * from "./signing-key";
 export * from "./site-vpn";
 export * from "./tamper-alerts";
 export * as perms from "./perms";

@@ -47,7 +47,17 @@ export const STORE_WRITER_PERMISSIONS: CustomRolePermissions = {
  * Ingest: a datacenter's copy job (`data-embassy push`) adds registry versions to the containers
  * it carries, and nothing else. Deliberately absent:
  * - `blobs/read` (data read, see DATA_READ_ACTIONS): a copy job's token leaking from the
- *   datacenter must not let anyone read a registry copy out of the embassy. A resumable push does
+ *   datacenter must not let anyone read a registry copy out of the embassy. Listing blobs cannot be
+ *   granted without it: List Blobs is authorized by the same data action as Get Blob,
+ *   `Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read` (learn.microsoft.com/
+ *   rest/api/storageservices/list-blobs, Authorization/Permissions, least-privileged built-in role
+ *   "Storage Blob Data Reader"; authorize-with-azure-active-directory, "Permissions for calling
+ *   data operations"). Only a role-assignment condition (Azure ABAC) could narrow `blobs/read` to
+ *   its `Blob.List` suboperation (learn.microsoft.com/azure/storage/blobs/storage-auth-abac-attributes,
+ *   "Suboperations"); this library writes no assignment conditions, and the access evaluator
+ *   (lib/review/azure-access.ts) does not model them, so a grant it cannot check is not made.
+ *   Unlike the AWS ingest role (s3:ListBucket), the identity therefore cannot see which objects are
+ *   there; the copy job relies on If-None-Match (below) instead. A resumable push does
  *   not need it to see whether a blob is already there: it uploads with `If-None-Match: *`, which
  *   the Blob service answers with 409 BlobAlreadyExists when the blob exists ("Specify the
  *   wildcard character (*) to perform the operation only if the resource does not exist, and fail
@@ -177,6 +187,30 @@ export const REPLICATE_PERMISSIONS: CustomRolePermissions = {
     "Microsoft.Insights/metrics/read",
   ],
   dataActions: [],
+};
+
+/**
+ * Sign snapshot manifests with a manifest-signing key (SigningKey, EC-HSM P-256), and read the
+ * key's public part to record it: the writer at an Azure primary, a datacenter's ingest identity.
+ * `keys/sign/action` "Signs a message digest (hash) with a key"; `keys/read` "List keys in the
+ * specified vault, or read properties and public material of a key" (MicrosoftDocs/azure-docs
+ * articles/role-based-access-control/permissions/security.md, Microsoft.KeyVault DataActions).
+ * Assigned on the one key only, never on the vault.
+ */
+export const MANIFEST_SIGNER_PERMISSIONS: CustomRolePermissions = {
+  actions: [],
+  dataActions: ["Microsoft.KeyVault/vaults/keys/read", "Microsoft.KeyVault/vaults/keys/sign/action"],
+};
+
+/**
+ * Check a manifest's signature: `keys/verify/action` ("Verifies the signature of a message digest
+ * (hash) with a key. Note that the operation can be performed locally using the public portion of
+ * the key", same page) and `keys/read` (the public part, to verify offline). Every custody
+ * administrator holds it on the site's signing key: no signing, no other key, nothing secret.
+ */
+export const MANIFEST_VERIFIER_PERMISSIONS: CustomRolePermissions = {
+  actions: [],
+  dataActions: ["Microsoft.KeyVault/vaults/keys/read", "Microsoft.KeyVault/vaults/keys/verify/action"],
 };
 
 /** Data actions no non-data purpose may hold (checked when a custom role is defined). */

@@ -545,6 +545,91 @@ describe.each(MATRIX)(
       });
     }
 
+    /**
+     * How the copy job uploads a content-addressed object (`objects/sha256/<hex>`): its SHA-256 sent as
+     * `x-amz-checksum-sha256` in a trailer (so the request signs STREAMING-UNSIGNED-PAYLOAD-TRAILER),
+     * create-only with `If-None-Match: *`.
+     */
+    const CREATE_ONLY_WITH_SHA256: S3RequestOptions = { ifNoneMatch: "*", contentSha256: "STREAMING-UNSIGNED-PAYLOAD-TRAILER" };
+
+    /** Who copies into which stores, from the topology: the writer at an AWS primary, else each datacenter's ingest role at the site. */
+    const copyJobs = () =>
+      primaryKind === "aws"
+        ? [{ who: `writer@${primary().site.id}`, caller: primary().role("write"), buckets: [...primary().stores.values()], path: {} as S3RequestOptions }]
+        : ingests.map((i) => ({ who: i.who, caller: i.role, buckets: [...i.carried], path: (i.endpoint ? { endpoint: i.endpoint } : {}) as S3RequestOptions }));
+
+    test("each copy job (the writer at an AWS primary, a datacenter's ingest role) lists the key names of the stores it writes and uploads create-only with a SHA-256 checksum; it lists no version history and no other bucket", async () => {
+      const cells: Cell[] = [];
+      let expected = 0;
+      for (const job of copyJobs()) {
+        for (const bucket of job.buckets) {
+          const at = `${job.who} '${bucket.tags["embassy:registry"]}'`;
+          expected += 4;
+          cells.push({ what: `${at} ListBucket (ListObjectsV2)`, expected: "allowed", outcome: single(await access.s3(job.caller, "s3:ListBucket", bucket.arn, job.path)) });
+          cells.push({ what: `${at} ListBucketVersions`, expected: "denied", outcome: single(await access.s3(job.caller, "s3:ListBucketVersions", bucket.arn, job.path)) });
+          cells.push({ what: `${at} PutObject with If-None-Match: * and a SHA-256 trailer`, expected: "allowed", outcome: await access.putObject(job.caller, bucket.name, { ...job.path, ...CREATE_ONLY_WITH_SHA256 }) });
+          cells.push({
+            what: `${at} PutObject with If-None-Match: *, a SHA-256 trailer and the store's key`,
+            expected: "allowed",
+            outcome: await access.putObject(job.caller, bucket.name, { ...job.path, ...CREATE_ONLY_WITH_SHA256, sse: "aws:kms", sseKmsKeyId: keyOf(bucket) }),
+          });
+        }
+        for (const bucket of model.buckets.filter((b) => !job.buckets.includes(b))) {
+          expected++;
+          cells.push({ what: `${job.who} ListBucket '${bucket.name}' (not a store it writes)`, expected: "denied", outcome: single(await access.s3(job.caller, "s3:ListBucket", bucket.arn)) });
+        }
+      }
+      expect(copyJobs().length).toBeGreaterThan(0);
+      expectCells(cells, expected);
+    });
+
+    test("manifest signing: only the copy job signs, with the key of the site it writes to; everyone in custody and the readers, operators and auditors of the sites it serves verify; key administrators administer it and, like every other role and person, cannot sign", async () => {
+      // Where keys are, from the topology: at an AWS primary, or at every AWS site a datacenter primary sends to.
+      const keySites = primaryKind === "aws" ? [primary()] : sites.filter((s) => ingests.some((i) => i.site === s));
+      const signing = { "kms:SigningAlgorithm": "ECDSA_SHA_256", "kms:MessageType": "DIGEST" };
+      const cells: Cell[] = [];
+      let expected = 0;
+      for (const site of keySites) {
+        const keyArn = model.output(site.stack, "signing-key-arn");
+        expect({ keyArn, region: model.key(keyArn).region }).toEqual({ keyArn, region: site.stores.values().next().value!.region });
+        const signers = primaryKind === "aws" ? [site.role("write")] : ingests.filter((i) => i.site === site).map((i) => i.role);
+        const servedSites = primaryKind === "aws" ? sites.filter((s) => s.stores.size > 0) : [site];
+        const at = `signing key of ${site.site.id}`;
+        for (const signer of signers) {
+          expected += 3;
+          cells.push({ what: `${at}: ${signer.arn} kms:Sign`, expected: "allowed", outcome: single(await access.kmsDirect(signer, "kms:Sign", keyArn, signing)) });
+          cells.push({ what: `${at}: ${signer.arn} kms:GetPublicKey`, expected: "allowed", outcome: single(await access.kmsDirect(signer, "kms:GetPublicKey", keyArn)) });
+          cells.push({ what: `${at}: ${signer.arn} kms:PutKeyPolicy`, expected: "denied", outcome: single(await access.kmsDirect(signer, "kms:PutKeyPolicy", keyArn)) });
+        }
+        for (const role of model.roles.filter((r) => !signers.some((sg) => sg.arn === r.arn))) {
+          expected++;
+          cells.push({ what: `${at}: ${role.arn} kms:Sign`, expected: "denied", outcome: single(await access.kmsDirect(roleCaller(model, role.arn), "kms:Sign", keyArn, signing)) });
+        }
+        for (const person of [...custodians, ...dataPeople, accountAdmin]) {
+          expected++;
+          cells.push({ what: `${at}: ${person.arn} (AdministratorAccess) kms:Sign`, expected: "refused by the resource policy", outcome: single(await access.kmsDirect(person, "kms:Sign", keyArn, signing)) });
+        }
+        for (const served of servedSites) {
+          for (const purpose of ["read", "operate", "audit"]) {
+            expected += 2;
+            cells.push({ what: `${at}: ${purpose}@${served.site.id} kms:Verify`, expected: "allowed", outcome: single(await access.kmsDirect(served.role(purpose), "kms:Verify", keyArn, signing)) });
+            cells.push({ what: `${at}: ${purpose}@${served.site.id} kms:GetPublicKey`, expected: "allowed", outcome: single(await access.kmsDirect(served.role(purpose), "kms:GetPublicKey", keyArn)) });
+          }
+        }
+        for (const person of [...custodians, ...dataPeople]) {
+          expected++;
+          cells.push({ what: `${at}: ${person.arn} (in custody) kms:Verify`, expected: "allowed", outcome: single(await access.kmsDirect(person, "kms:Verify", keyArn, signing)) });
+        }
+        const keyAdmin = site.role("administer-keys");
+        expected += 3;
+        cells.push({ what: `${at}: ${accountAdmin.arn} (AdministratorAccess, not in custody) kms:Verify`, expected: "denied", outcome: single(await access.kmsDirect(accountAdmin, "kms:Verify", keyArn, signing)) });
+        cells.push({ what: `${at}: administer-keys@${site.site.id} kms:PutKeyPolicy`, expected: "allowed", outcome: single(await access.kmsDirect(keyAdmin, "kms:PutKeyPolicy", keyArn)) });
+        cells.push({ what: `${at}: custodian with AdministratorAccess kms:ScheduleKeyDeletion 7 days`, expected: "refused by the resource policy", outcome: single(await access.kmsDirect(custodians[0], "kms:ScheduleKeyDeletion", keyArn, { "kms:ScheduleKeyDeletionPendingWindowInDays": "7" })) });
+      }
+      expect(keySites.length).toBeGreaterThan(0);
+      expectCells(cells, expected);
+    });
+
     test("the reader at every site can GetObject and GetObjectVersion of each store there, decrypting through S3 in that region only", async () => {
       const cells: Cell[] = [];
       for (const site of sites) {
@@ -670,12 +755,12 @@ describe.each(MATRIX)(
         for (const action of ["kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"]) {
           cells.push(refused(`${action} via S3 on ${key.arn}`, await access.kmsViaS3(intruder, action, key.arn, key.region)));
         }
-        for (const action of ["kms:Decrypt", "kms:PutKeyPolicy", "kms:CreateGrant", "kms:DisableKey", "kms:DescribeKey"]) {
+        for (const action of ["kms:Decrypt", "kms:PutKeyPolicy", "kms:CreateGrant", "kms:DisableKey", "kms:DescribeKey", "kms:Sign"]) {
           cells.push(refused(`${action} on ${key.arn}`, await access.kmsDirect(intruder, action, key.arn)));
         }
         cells.push(refused(`kms:ScheduleKeyDeletion (30 days) on ${key.arn}`, await access.kmsDirect(intruder, "kms:ScheduleKeyDeletion", key.arn, { "kms:ScheduleKeyDeletionPendingWindowInDays": "30" })));
       }
-      expectCells(cells, 14 * model.buckets.length + 9 * model.keys.length);
+      expectCells(cells, 14 * model.buckets.length + 10 * model.keys.length);
     });
 
     test("nobody can schedule a key's deletion with a 7-day window (the key policy refuses it); at 30 days the window is not what refuses it", async () => {

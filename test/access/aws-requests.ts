@@ -122,6 +122,23 @@ export interface S3RequestOptions {
    * @default - none: the request reaches S3's public endpoint
    */
   readonly endpoint?: EndpointModel;
+  /**
+   * The `If-None-Match` header of a conditional write (`*`: create only if absent), which S3 puts in
+   * the request context as `s3:if-none-match` (Service Authorization Reference, Amazon S3: PutObject
+   * condition keys; S3 User Guide, "Add preconditions to S3 operations with conditional requests").
+   * @default - not sent
+   */
+  readonly ifNoneMatch?: string;
+  /**
+   * The `x-amz-content-sha256` header of a SigV4 request (`s3:x-amz-content-sha256`): an SDK that
+   * sends a flexible checksum such as `x-amz-checksum-sha256` in a trailer signs
+   * `STREAMING-UNSIGNED-PAYLOAD-TRAILER` (Amazon S3 API Reference, "Signature Calculations for the
+   * Authorization Header: Transferring Payload in Multiple Chunks", trailing headers). The checksum
+   * header itself has no condition key (Service Authorization Reference, Amazon S3): no policy can
+   * refuse it.
+   * @default - not sent
+   */
+  readonly contentSha256?: string;
 }
 
 /**
@@ -147,6 +164,8 @@ export function s3RequestContext(caller: Caller, region: string, resourceAccount
     ...(options.sseKmsKeyId !== undefined ? { "s3:x-amz-server-side-encryption-aws-kms-key-id": options.sseKmsKeyId } : {}),
     ...(options.versionId !== undefined ? { "s3:versionid": options.versionId } : {}),
     ...(options.endpoint ? { "aws:SourceVpce": options.endpoint.id } : {}),
+    ...(options.ifNoneMatch !== undefined ? { "s3:if-none-match": options.ifNoneMatch } : {}),
+    ...(options.contentSha256 !== undefined ? { "s3:x-amz-content-sha256": options.contentSha256 } : {}),
   };
 }
 

@@ -78,7 +78,9 @@ const DATACENTER_TAG = "embassy:datacenter";
 /** Key Vault key data actions (articles/role-based-access-control/permissions/security.md). */
 const key = (op: string): AzureAction => ({ dataAction: `Microsoft.KeyVault/vaults/keys/${op}` });
 const WRAP = [key("wrap/action"), key("unwrap/action")];
-const OTHER_KEY_USE = [key("encrypt/action"), key("decrypt/action"), key("sign/action")];
+const SIGN = key("sign/action");
+const VERIFY = key("verify/action");
+const OTHER_KEY_USE = [key("encrypt/action"), key("decrypt/action"), SIGN];
 const KEY_EXPORT_OR_PURGE = [key("purge/action"), key("backup/action"), key("release/action")];
 const ADMINISTER_KEYS = [key("create/action"), key("rotate/action")];
 
@@ -182,6 +184,16 @@ function stores(access: AzureAccess, topology: Topology): Store[] {
 function keys(access: AzureAccess): AzureResource[] {
   return access.resources().filter((r) => r.type === "azurerm_key_vault_key" || (r.type === "azapi_resource" && /^Microsoft\.KeyVault\/vaults\/keys@/i.test(String(r.attributes.type))));
 }
+
+/** The operations a key allows (`key_opts` of azurerm, `body.properties.keyOps` of an ARM key). */
+function keyOpsOf(k: AzureResource): string[] {
+  if (k.type === "azurerm_key_vault_key") return [...((k.attributes.key_opts as string[] | undefined) ?? [])];
+  const body = typeof k.attributes.body === "string" ? JSON.parse(k.attributes.body) : k.attributes.body;
+  return [...((body as { properties?: { keyOps?: string[] } } | undefined)?.properties?.keyOps ?? [])];
+}
+
+/** A key that can sign: a manifest-signing key (no store key signs). */
+const signs = (k: AzureResource) => keyOpsOf(k).includes("sign");
 
 /** Who holds what at a site, by the topology's rules: readers everywhere, writers at the primary, every other administrator a custodian. */
 function duties(topology: Topology, site: Site) {
@@ -341,8 +353,12 @@ const ingestProblems: Check = (access, topology) => {
       if (audience !== JSON.stringify([TOKEN_EXCHANGE])) problems.push(`${i.site.id}: the federated credential ${c.address} of ${who} takes audience ${audience}, expected ["${TOKEN_EXCHANGE}"]`);
     }
     const carried = all.filter((s) => s.site.id === i.site.id && i.registries.includes(s.registry)).flatMap((s) => s.containers.map((c) => pathOf(c).toLowerCase()));
+    // And the site's manifest-signing key, where it signs the manifests it sends (signingProblems says what it may do there).
+    const signingKeys = keys(access).filter((k) => signs(k) && k.stack === identity.stack).map((k) => pathOf(k).toLowerCase());
     for (const e of access.accessOf(pathOf(identity))) {
-      if (!carried.includes(e.scope.toLowerCase())) problems.push(`${i.site.id}: ${who} holds '${e.role.name}' at ${e.scope}, beyond the carried registries' containers`);
+      if (!carried.includes(e.scope.toLowerCase()) && !signingKeys.includes(e.scope.toLowerCase())) {
+        problems.push(`${i.site.id}: ${who} holds '${e.role.name}' at ${e.scope}, beyond the carried registries' containers and its site's signing key`);
+      }
     }
     for (const path of everywhere) {
       for (const action of INGEST_FORBIDDEN) {
@@ -383,7 +399,9 @@ const keyAdministratorProblems: Check = (access, topology) => {
   for (const admin of admins) {
     for (const c of containers) if (access.can(admin, READ_BLOBS, pathOf(c)).allowed) problems.push(`key administrator ${admin} can ${opOf(READ_BLOBS)} at ${c.path}`);
     for (const k of keys(access)) {
-      for (const action of [...WRAP, ...OTHER_KEY_USE, ...KEY_EXPORT_OR_PURGE]) {
+      // Who signs with a signing key is signingProblems' business: a writer at an Azure primary is a
+      // custodian at the other sites (duties), yet must sign there, and never with a key it administers.
+      for (const action of [...WRAP, ...OTHER_KEY_USE, ...KEY_EXPORT_OR_PURGE].filter((a) => !(signs(k) && a === SIGN))) {
         if (access.can(admin, action, pathOf(k)).allowed) problems.push(`key administrator ${admin} can ${opOf(action)} at ${k.path}`);
       }
     }
@@ -401,7 +419,7 @@ const keyAdministratorProblems: Check = (access, topology) => {
 const storeIdentityProblems: Check = (access, topology) => {
   const all = stores(access, topology);
   const problems: string[] = [];
-  for (const k of keys(access)) {
+  for (const k of keys(access).filter((x) => !signs(x))) {
     const owners = all.filter((s) => s.key.stack === k.stack && s.key.address === k.address);
     if (owners.length !== 1) problems.push(`${k.stack}: key ${k.address} protects ${owners.length} stores, expected 1`);
     for (const action of WRAP) {
@@ -417,6 +435,40 @@ const storeIdentityProblems: Check = (access, topology) => {
   for (const s of all) {
     const elsewhere = access.accessOf(pathOf(s.identity)).filter((e) => e.scope.toLowerCase() !== pathOf(s.key).toLowerCase());
     for (const e of elsewhere) problems.push(`${s.site.id}/${s.registry}: the store's identity holds '${e.role.name}' at ${e.scope}, beyond its key`);
+  }
+  return problems;
+};
+
+/**
+ * Manifest signing, from the topology: one signing key at an Azure primary, or at every Azure site a
+ * datacenter primary sends to, and none elsewhere. At each, exactly the expected copy jobs sign (the
+ * custody writers at an Azure primary, the ingest identity of each datacenter that sends to the
+ * site), never the site's own custodians (who administer the key); exactly the custody
+ * administrators verify; nobody wraps, unwraps, encrypts, decrypts, exports or purges with it.
+ */
+const signingProblems: Check = (access, topology) => {
+  const problems: string[] = [];
+  const primary = topology.primary;
+  const expectedAt = (site: Site) => (primary.cloud === "onprem" ? topology.links.some((l) => l.from.id === primary.id && l.to.id === site.id) : site.primary);
+  const sending = ingests(access, topology);
+  const administrators = topology.custody.azure?.administrators ?? [];
+  for (const site of azureSites(topology)) {
+    const found = keys(access).filter((k) => signs(k) && k.stack === stackOf(topology, site));
+    const want = expectedAt(site) ? 1 : 0;
+    if (found.length !== want) problems.push(`${site.id}: ${found.length} manifest-signing keys, expected ${want}`);
+    const { writers, custodians } = duties(topology, site);
+    for (const k of found) {
+      const signers = [...writers, ...sending.filter((i) => i.site.id === site.id).flatMap((i) => identityOf(i) ?? []).map(pathOf)];
+      const who = holders(access, SIGN, pathOf(k));
+      if (!same(who, signers)) problems.push(`${site.id}: ${opOf(SIGN)} at ${k.path} by ${list(who)}, expected the copy jobs ${list(signers)}`);
+      for (const c of custodians) if (access.can(c, SIGN, pathOf(k)).allowed) problems.push(`${site.id}: key administrator ${c} can ${opOf(SIGN)} with its own site's signing key ${k.path}`);
+      const verifiers = holders(access, VERIFY, pathOf(k));
+      if (!same(verifiers, administrators)) problems.push(`${site.id}: ${opOf(VERIFY)} at ${k.path} by ${list(verifiers)}, expected every custody administrator ${list(administrators)}`);
+      for (const action of [...WRAP, key("encrypt/action"), key("decrypt/action"), ...KEY_EXPORT_OR_PURGE]) {
+        const anyone = holders(access, action, pathOf(k));
+        if (anyone.length > 0) problems.push(`${site.id}: ${opOf(action)} at signing key ${k.path} by ${list(anyone)}, expected nobody`);
+      }
+    }
   }
   return problems;
 };
@@ -493,6 +545,7 @@ const CHECKS: ReadonlyArray<readonly [string, Check]> = [
   ["each datacenter's ingest identity signs in only by its federated credential and can add versions, nothing more, on the carried registries' containers only", ingestProblems],
   ["key administrators are the custodians and cannot read blobs, use, export or purge keys", keyAdministratorProblems],
   ["each store's own managed identity can wrap and unwrap with its own key only, and nobody else uses keys", storeIdentityProblems],
+  ["only the copy jobs sign manifests, with the signing key of the site they write to; every custody administrator verifies; nobody else uses a signing key", signingProblems],
   ["nobody can delete or unprotect blob versions, delete or weaken a store or vault, or assign roles", destructionProblems],
   ["each site's auditors, and only they, can read its flow logs, and nobody can write or delete them", flowLogProblems],
   ["no principal outside the custody administrators, the stores' own identities and the datacenters' ingest identities holds an assignment", principalProblems],
@@ -620,6 +673,27 @@ describe("each matrix assertion fails when the grant it guards changes (the gene
   const rgPath = (siteId: string) => pathOf(rgOf(siteId));
 
   const mutations: ReadonlyArray<readonly [string, () => AzureAccess, Check, RegExp]> = [
+    [
+      "the manifest verifier role may also sign",
+      () => {
+        const primary = stackName("de-primary");
+        const role = roleHolding("Microsoft.KeyVault/vaults/keys/verify/action", primary);
+        return mutate((json) => json(primary).resource.azurerm_role_definition[role].permissions[0].data_actions.push("Microsoft.KeyVault/vaults/keys/sign/action"));
+      },
+      signingProblems,
+      new RegExp(`^de-primary: Microsoft\\.KeyVault/vaults/keys/sign/action at \\S+/keys/manifest-signing by \\[.*${ADMIN_A}.*\\], expected the copy jobs \\[${ADMIN_B}\\]$`),
+    ],
+    [
+      "the writer loses its signing grant",
+      () => {
+        const primary = stackName("de-primary");
+        const signer = roleHolding("Microsoft.KeyVault/vaults/keys/sign/action", primary);
+        const a = assignmentName((x) => x.principal.id === ADMIN_B && x.role.definedIn?.address === `azurerm_role_definition.${signer}`);
+        return mutate((json) => delete json(a.stack).resource.azurerm_role_assignment[a.name]);
+      },
+      signingProblems,
+      new RegExp(`^de-primary: Microsoft\\.KeyVault/vaults/keys/sign/action at \\S+ by \\[\\], expected the copy jobs \\[${ADMIN_B}\\]$`),
+    ],
     [
       "a reader loses one foreign store",
       () => {

@@ -23,7 +23,7 @@ describe("AwsSiteStack", () => {
   const primary = synth("es-primary");
   const foreign = synth("se-embassy");
 
-  test("the primary outputs, per store, its bucket's name and ARN and its key's ARN, and every role's ARN", () => {
+  test("the primary outputs, per store, its bucket's name and ARN and its key's ARN, every role's ARN, and its signing key's ARN", () => {
     const outputs = ownOutputs(primary);
     expect(Object.keys(outputs).sort()).toEqual(
       [
@@ -37,8 +37,10 @@ describe("AwsSiteStack", () => {
         "replication-land-role-arn",
         "alert-topic-arn",
         "audit-bucket-name",
+        "signing-key-arn",
       ].sort(),
     );
+    expect(outputs["signing-key-arn"].value).toMatch(/^\$\{aws_kms_key\.Signing_\w+\.arn\}$/);
     expect(outputs["store-brp-bucket-name"].value).toMatch(/^\$\{aws_s3_bucket\.Store-brp_\w+\.bucket\}$/);
     expect(outputs["store-brp-bucket-arn"].value).toMatch(/^\$\{aws_s3_bucket\.Store-brp_\w+\.arn\}$/);
     expect(outputs["store-brp-key-arn"].value).toMatch(/^\$\{aws_kms_key\.Store-brp_Key_\w+\.arn\}$/);

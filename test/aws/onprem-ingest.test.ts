@@ -82,7 +82,7 @@ describe("OnPremIngest", () => {
     expect(role.max_session_duration).toBe(3600);
   });
 
-  test("the role may only write new versions into the carried stores and use their keys through S3", () => {
+  test("the role may only write new versions into the carried stores, list their key names and use their keys through S3", () => {
     const statements = resources(synth, "aws_iam_role_policy").flatMap((p) => policyOf(p.policy).Statement);
     const allows = statements.filter((s) => s.Effect === "Allow");
     expect(allows).toEqual([
@@ -102,6 +102,13 @@ describe("OnPremIngest", () => {
         Effect: "Allow",
         Action: ["kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt", "kms:DescribeKey"],
         Resource: [expect.stringMatching(/Store-brp_Key_\w+\.arn\}$/), expect.stringMatching(/Store-brk_Key_\w+\.arn\}$/)],
+      },
+      {
+        // Key names and sizes of the carried buckets (ListObjectsV2), on the bucket ARNs only: no object ARN, no content.
+        Sid: "ListStores",
+        Effect: "Allow",
+        Action: ["s3:ListBucket"],
+        Resource: [expect.stringMatching(/Store-brp_\w+\.arn\}$/), expect.stringMatching(/Store-brk_\w+\.arn\}$/)],
       },
     ]);
     const { allowed, denied } = roleActions(synth);

@@ -83,12 +83,12 @@ describe("watching the Japanese example (an AWS primary replicating to two AWS s
     }
   });
 
-  test("tamper rules at every site watch its 5 keys (3 stores, alerts, audit) and 5 buckets (3 stores, logs, trail); IAM is forwarded from us-east-1", () => {
+  test("tamper rules at every site watch its keys (3 stores, alerts, audit, and the manifest-signing key at the primary) and 5 buckets (3 stores, logs, trail); IAM is forwarded from us-east-1", () => {
     for (const [site, s] of [["jp-tokyo", tokyo], ["jp-osaka", osaka], ["au-embassy", sydney]] as const) {
       const rules = resources(s, "aws_cloudwatch_event_rule").filter((r) => r.name.includes("-tamper-"));
       expect(rules.map((r) => r.name.replace(`jp-embassy-${site}-tamper-`, "")).sort()).toEqual(["buckets", "keys", "roles", "roles-forward", "watchers"]);
       const keys = JSON.parse(rules.find((r) => r.name.endsWith("-keys")).event_pattern).detail.resources.ARN;
-      expect(keys).toHaveLength(5);
+      expect(keys).toHaveLength(site === "jp-tokyo" ? 6 : 5);
       expect(new Set(keys)).toEqual(new Set(resources(s, "aws_kms_key").map((_, i) => `\${aws_kms_key.${Object.keys(s.resource.aws_kms_key)[i]}.arn}`)));
       const buckets = JSON.parse(rules.find((r) => r.name.endsWith("-buckets")).event_pattern).detail.requestParameters.bucketName;
       expect([...buckets].sort()).toEqual(resources(s, "aws_s3_bucket").map((b) => b.bucket).sort());

@@ -85,7 +85,9 @@ describe("AzureSiteStack", () => {
   test("the primary holds every registry, the embassy only the carried one", () => {
     expect(resources(primary, "azurerm_storage_container")).toHaveLength(2);
     expect(resources(target, "azurerm_storage_container")).toHaveLength(1);
-    expect(Object.keys(primary.output ?? {}).sort()).toEqual(["key-vault", "store-brp", "store-land"]);
+    expect(Object.keys(primary.output ?? {}).sort()).toEqual(["key-vault", "signing-key-id", "signing-key-vault-endpoint-ip", "store-brp", "store-land"]);
+    // Only the primary signs (an Azure primary: its writers); the embassy verifies replicated manifests with the primary's key.
+    expect(Object.keys(target.output ?? {}).filter((o) => !o.startsWith("cross-stack-output-")).sort()).toEqual(["key-vault", "store-brp"]);
   });
 
   test("every storage account and key vault has a valid, globally unique name", () => {
@@ -120,7 +122,10 @@ describe("AzureSiteStack", () => {
       for (const kv of resources(synth, "azurerm_key_vault")) {
         expect(kv).toMatchObject({ sku_name: "premium", rbac_authorization_enabled: true, purge_protection_enabled: true, soft_delete_retention_days: 90, public_network_access_enabled: false, network_acls: { default_action: "Deny" }, lifecycle: { prevent_destroy: true } });
       }
-      const keys = resources(synth, "azapi_resource").filter((r) => String(r.type).startsWith("Microsoft.KeyVault/vaults/keys@"));
+      const allKeys = resources(synth, "azapi_resource").filter((r) => String(r.type).startsWith("Microsoft.KeyVault/vaults/keys@"));
+      // The manifest-signing key (primary only) is checked in test/azure/signing-key.test.ts.
+      const keys = allKeys.filter((k) => k.name !== "manifest-signing");
+      expect(allKeys.length - keys.length).toBe(synth === primary ? 1 : 0);
       expect(keys).toHaveLength(stores.length);
       for (const key of keys) {
         expect(key).toMatchObject({
@@ -244,8 +249,14 @@ describe("AzureSiteStack", () => {
   });
 
   test("writers write at the primary only; readers read everywhere; neither administers keys", () => {
-    const writes = resources(primary, "azurerm_role_assignment").filter((a) => a.principal_id === ADMIN_B);
+    const mine = resources(primary, "azurerm_role_assignment").filter((a) => a.principal_id === ADMIN_B);
+    const writes = mine.filter((a) => String(a.scope).startsWith("${azurerm_storage_container."));
     expect(writes).toHaveLength(2);
+    // Besides writing, the writer signs manifests and (as everyone in custody) verifies them, on the signing key only.
+    expect(mine.filter((a) => !writes.includes(a)).map((a) => [String(a.role_definition_id).match(/Signing_(\w+Role)_/)?.[1], String(a.scope).match(/^\$\{azapi_resource\.(Signing)_\w+\.id\}$/)?.[1]]).sort()).toEqual([
+      ["SignerRole", "Signing"],
+      ["VerifierRole", "Signing"],
+    ]);
     expect(resources(target, "azurerm_role_assignment").filter((a) => a.principal_id === ADMIN_B).length).toBeGreaterThan(0);
     expect(resources(target, "azurerm_role_definition").map((r) => r.name)).not.toContain("nl-embassy-se-embassy-write");
     const keyAdmins = resources(primary, "azurerm_role_assignment").filter((a) => String(a.role_definition_id).includes("KeyVault_KeyAdministratorRole"));

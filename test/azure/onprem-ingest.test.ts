@@ -325,7 +325,19 @@ describe("AzureSiteStack.ingestFrom", () => {
     for (const action of ["Microsoft.Storage/storageAccounts/listKeys/action", "Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies/write", "Microsoft.Storage/storageAccounts/write"]) {
       expect(access.can(identity.path, { action }, carried).allowed).toBe(false);
     }
-    expect(access.accessOf(identity.path).map((e) => e.scope)).toEqual([carried]);
+    // Beyond the carried container, only the site's manifest-signing key: sign with it, nothing else with it or any other key.
+    const signingKey = access.resources("azapi_resource").find((k) => k.attributes.name === "manifest-signing")?.path;
+    if (!signingKey) throw new Error("no manifest-signing key at the site");
+    expect(access.accessOf(identity.path).map((e) => e.scope)).toEqual([carried, signingKey]);
+    const keyOp = (a: string): AzureAction => ({ dataAction: `Microsoft.KeyVault/vaults/keys/${a}` });
+    expect(access.can(identity.path, keyOp("sign/action"), signingKey).allowed).toBe(true);
+    expect(access.can(identity.path, keyOp("read"), signingKey).allowed).toBe(true);
+    for (const a of ["decrypt/action", "unwrap/action", "encrypt/action", "wrap/action", "delete", "update/action", "backup/action", "release/action"]) {
+      expect({ a, allowed: access.can(identity.path, keyOp(a), signingKey).allowed }).toEqual({ a, allowed: false });
+    }
+    for (const storeKey of access.resources("azapi_resource").filter((k) => String(k.attributes.name).endsWith("-cmk"))) {
+      expect(access.can(identity.path, keyOp("sign/action"), storeKey.path!).allowed).toBe(false);
+    }
   });
 
   test("a second call for the same datacenter carries more registries with the same identity and tunnel", () => {
@@ -389,6 +401,14 @@ describe("AzureSiteStack.ingestFrom", () => {
         dns: expect.stringContaining("no DNS resolver is built here"),
       },
       upload: { operations: expect.stringContaining("cannot read"), ifNoneMatch: expect.stringContaining("If-None-Match: *"), egress: expect.stringContaining("login.microsoftonline.com") },
+      signing: {
+        kind: "azure-key-vault",
+        keyId: { stack: "nl-embassy-es-embassy", output: "signing-key-id" },
+        keyVault: access.resources("azurerm_key_vault")[0].attributes.name,
+        keyName: "manifest-signing",
+        algorithm: "ES256",
+        endpointIp: { stack: "nl-embassy-es-embassy", output: "signing-key-vault-endpoint-ip" },
+      },
       registries: [
         {
           id: "brp",
@@ -402,7 +422,9 @@ describe("AzureSiteStack.ingestFrom", () => {
       ],
     });
     // Every deployed value names an output the stack really has.
-    for (const output of ["onprem-odc-noord-client-id", "onprem-odc-noord-vpn-gateway-ip", "onprem-odc-noord-brp-endpoint-ip"]) expect(json.output).toHaveProperty([output]);
+    for (const output of ["onprem-odc-noord-client-id", "onprem-odc-noord-vpn-gateway-ip", "onprem-odc-noord-brp-endpoint-ip", "signing-key-id", "signing-key-vault-endpoint-ip"]) expect(json.output).toHaveProperty([output]);
+    expect(json.output?.["signing-key-id"]).toMatchObject({ value: expect.stringMatching(/^\$\{azapi_resource\.Signing_\w+\.output\.properties\.keyUri\}$/) });
+    expect(json.output?.["signing-key-vault-endpoint-ip"]).toMatchObject({ value: expect.stringMatching(/^\$\{azurerm_private_endpoint\.KeyVault_Endpoint_\w+\.private_service_connection\[0\]\.private_ip_address\}$/) });
   });
 
   describe("fails when", () => {

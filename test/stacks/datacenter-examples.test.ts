@@ -109,6 +109,28 @@ describe.each([
         // Every deployed value names an output that the stack really has.
         const outputs = Object.keys(s.stack(target.site).output ?? {});
         expect(outputs).toEqual(expect.arrayContaining([target.credentials.profileArn.output, target.credentials.trustAnchorArn.output, ...target.registries.map((r) => r.keyArn.output)]));
+        // The copy job signs this target's manifests with the target's own KMS key (by its output, after deploy).
+        expect(target.signing).toEqual({
+          kind: "aws-kms",
+          keyArn: { stack: target.stack, output: "signing-key-arn" },
+          keyAlias: `alias/${s.topology.name}-${target.site}-manifest-signing`,
+          region: target.region,
+          algorithm: "ECDSA_SHA_256",
+          jose: "ES256",
+        });
+        const signingKey = s.stack(target.site).output?.["signing-key-arn"];
+        expect(signingKey?.value).toMatch(/^\$\{aws_kms_key\.Signing_\w+\.arn\}$/);
+        const [kmsKey] = Object.entries(s.stack(target.site).resource.aws_kms_key).filter(([id]) => signingKey.value.includes(`.${id}.`)).map(([, k]) => k);
+        expect(kmsKey).toMatchObject({ key_usage: "SIGN_VERIFY", customer_master_key_spec: "ECC_NIST_P256" });
+        const alias = resources(s.stack(target.site), "aws_kms_alias").find((a) => a.name === target.signing.keyAlias);
+        expect(alias?.target_key_id).toMatch(/^\$\{aws_kms_key\.Signing_\w+\.key_id\}$/);
+        // Its ingest role may sign with it, and list its carried stores' key names (no content).
+        const role = resources(s.stack(target.site), "aws_iam_role_policy").find((p) => p.name === `${s.topology.name}-${sites.aws}-${datacenter}-ingest-policy`);
+        const statements = JSON.parse(role.policy).Statement;
+        expect(statements.find((st: { Sid: string }) => st.Sid === "SignManifests")).toEqual({ Sid: "SignManifests", Effect: "Allow", Action: ["kms:Sign", "kms:GetPublicKey", "kms:DescribeKey"], Resource: [signingKey.value] });
+        expect(statements.find((st: { Sid: string }) => st.Sid === "ListStores")).toMatchObject({ Action: ["s3:ListBucket"] });
+        expect(target.upload.operations).toMatch(/ListObjectsV2 \(key names and sizes\)/);
+        expect(target.upload.egress).toContain(`kms.${target.region}.amazonaws.com (signing)`);
       } else {
         expect(target.credentials).toMatchObject({ kind: "federated-credential", audience: "api://AzureADTokenExchange" });
         target.registries.forEach((r) => expect(r.url).toBe(`https://${r.account}.blob.core.windows.net/${r.container}/`));
@@ -117,6 +139,23 @@ describe.each([
         expect(Object.keys(s.stack(target.site).output ?? {})).toEqual(expect.arrayContaining([target.credentials.clientId.output, ...target.registries.map((r) => r.endpointIp.output)]));
         // The VPN device must match the site's network and the connection's IPsec policy.
         expect(target.network).toMatchObject({ siteCidr: s.topology.sites.find((x) => x.id === target.site)!.cidr, ipsecPolicy: { ikeVersion: "IKEv2" } });
+        // The copy job signs this target's manifests with the target's own Key Vault key, reached through the vault's private endpoint.
+        const vault = resources(s.stack(target.site), "azurerm_key_vault")[0].name;
+        expect(target.signing).toEqual({
+          kind: "azure-key-vault",
+          keyId: { stack: target.stack, output: "signing-key-id" },
+          keyVault: vault,
+          keyName: "manifest-signing",
+          algorithm: "ES256",
+          endpointIp: { stack: target.stack, output: "signing-key-vault-endpoint-ip" },
+        });
+        expect(Object.keys(s.stack(target.site).output ?? {})).toEqual(expect.arrayContaining([target.signing.keyId.output, target.signing.endpointIp.output]));
+        const key = resources(s.stack(target.site), "azapi_resource").find((k) => k.name === "manifest-signing");
+        expect(key).toMatchObject({ body: { properties: { kty: "EC-HSM", curveName: "P-256", keyOps: ["sign", "verify"] } } });
+        // The ingest identity signs with that key, and only with it.
+        const identity = Object.entries(s.stack(target.site).resource.azurerm_user_assigned_identity).find(([, i]) => String(i.name).includes(datacenter))![0];
+        const signs = resources(s.stack(target.site), "azurerm_role_assignment").filter((a) => a.principal_id === `\${azurerm_user_assigned_identity.${identity}.principal_id}` && String(a.role_definition_id).includes("SignerRole"));
+        expect(signs.map((a) => a.scope)).toEqual([expect.stringMatching(/^\$\{azapi_resource\.Signing_\w+\.id\}$/)]);
       }
     }
     expect(plan.notBuiltHere).toEqual([{ site: twin, everyMinutes: 15, registries, mechanism: expect.stringContaining("not built here") }]);

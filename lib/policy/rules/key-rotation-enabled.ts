@@ -6,6 +6,15 @@ import { NOT_APPLICABLE, outcomeOf, type ResourceRule, type RuleOutcome } from "
 /** The lifetime-action triggers that make Key Vault rotate by itself. */
 const ROTATION_TRIGGERS = ["timeAfterCreate", "timeBeforeExpiry"] as const;
 
+/**
+ * Only symmetric encryption keys rotate: "Automatic key rotation is supported only on symmetric
+ * encryption KMS keys. You cannot enable automatic rotation of asymmetric KMS keys, HMAC KMS keys,
+ * KMS keys with imported key material, or KMS keys in a custom key store" (AWS KMS API Reference,
+ * EnableKeyRotation). Any other `customer_master_key_spec` (terraform-provider-aws
+ * internal/service/kms/key.go, default SYMMETRIC_DEFAULT), such as the manifest-signing keys'
+ * ECC_NIST_P256 SIGN_VERIFY (lib/aws/signing-key.ts), is therefore not applicable, never a failure:
+ * such a key is replaced, not rotated.
+ */
 function checkKmsKey(key: ResourceView): RuleOutcome {
   const a = key.attributes;
   const spec = asString(a.customer_master_key_spec ?? a.key_spec) ?? "SYMMETRIC_DEFAULT";

@@ -2,6 +2,8 @@ import { KmsKey, type KmsKeyConfig } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
 import { KeyVault, type KeyVaultConfig } from "@cdktf/provider-azurerm/lib/key-vault";
 import type { Construct } from "constructs";
+import { SigningKey } from "../../../lib/aws/signing-key";
+import { CUSTODY } from "../../fixtures";
 import { awsSite, checkRule, policy } from "../helpers";
 
 const RULE = "EMB-K02";
@@ -28,6 +30,10 @@ const ADMIN = { Sid: "Admin", Effect: "Allow", Principal: { AWS: "arn:aws:iam::1
 const NO_DENY = "no key policy statement denies every principal ('*') kms:ScheduleKeyDeletion when kms:ScheduleKeyDeletionPendingWindowInDays is NumericLessThan 30";
 
 describe("EMB-K02 KeyDeletionProtected", () => {
+  test("a manifest-signing key (SigningKey) keeps the custody keys' deletion protection: 30-day window, short windows denied to everyone", () => {
+    expect(checkRule(RULE, (s) => new SigningKey(s, "Signing", { custody: CUSTODY, region: "eu-west-1", description: "manifests" })).summary).toMatchObject({ checked: 1, compliant: 1 });
+  });
+
   test("a CustodyKey has the 30-day window and denies everyone a shorter one", () => {
     expect(checkRule(RULE, (s) => awsSite(s)).summary).toMatchObject({ checked: 1, compliant: 1 });
   });

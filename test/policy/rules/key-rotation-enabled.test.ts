@@ -4,6 +4,9 @@ import type { Construct } from "constructs";
 import { AzapiResource, type AzapiObject } from "../../../lib/azure/azapi/resource";
 import { CustodyKey } from "../../../lib/azure/custody-key";
 import type { ICustodyKeyVault } from "../../../lib/azure/key-vault";
+import { SigningKey as AwsSigningKey } from "../../../lib/aws/signing-key";
+import { SigningKey as AzureSigningKey } from "../../../lib/azure/signing-key";
+import { CUSTODY } from "../../fixtures";
 import { AZURE_ADMIN, awsSite, checkRule } from "../helpers";
 
 const RULE = "EMB-K01";
@@ -44,6 +47,14 @@ describe("EMB-K01 KeyRotationEnabled", () => {
       new KmsKey(s, "Signing", { customerMasterKeySpec: "ECC_NIST_P256", keyUsage: "SIGN_VERIFY" });
     });
     expect(result.summary).toMatchObject({ checked: 1, compliant: 1 });
+  });
+
+  test("the manifest-signing keys: the AWS one (ECC_NIST_P256, SIGN_VERIFY, rotation off because KMS refuses it) is not applicable, the Azure one (EC-HSM) rotates", () => {
+    const aws = checkRule(RULE, (s) => new AwsSigningKey(s, "Signing", { custody: CUSTODY, region: "eu-west-1", description: "manifests" }));
+    expect(aws.summary).toMatchObject({ checked: 0, compliant: 0 });
+    expect(aws.findings).toEqual([]);
+    const azure = checkRule(RULE, (s) => new AzureSigningKey(s, "Signing", { vault: VAULT, keyName: "manifest-signing", resourceGroupId: "/subscriptions/22222222-2222-4222-8222-222222222222/resourceGroups/rg", namePrefix: "t" }));
+    expect(azure.summary).toMatchObject({ checked: 1, compliant: 1 });
   });
 
   test("an azapi key type and action type in any case, rotating before expiry, is compliant; other azapi resources are not applicable", () => {
