@@ -5,7 +5,6 @@ import type { Topology } from "../lib/topology/model";
 import type { AwsSiteStack } from "./aws-site-stack";
 import type { AzureSiteStack } from "./azure-site-stack";
 import { type BackendConfig } from "./backend";
-import type { pushPlanFiles } from "./push-plan";
 
 export interface EmbassyOptions {
   /** @default - a local backend per stack */
