@@ -20,6 +20,7 @@ export const ACTIVITY_LOG_CATEGORIES = ["Administrative", "Security", "ServiceHe
  */
 export const MAX_DIAGNOSTIC_SETTINGS_PER_RESOURCE = 5;
 
+/** How an ActivityLogExport is built. */
 export interface ActivityLogExportProps {
   /** The subscription whose activity log is exported. */
   readonly subscriptionId: string;
@@ -58,6 +59,7 @@ export interface ActivityLogExportProps {
  * retention ends, is the tamper-evident copy, and deleting this setting raises a tamper alert.
  */
 export class ActivityLogExport extends Construct {
+  /** The subscription diagnostic setting (`azurerm_monitor_diagnostic_setting` on `/subscriptions/<id>`) with every ACTIVITY_LOG_CATEGORIES entry enabled. */
   public readonly resource: MonitorDiagnosticSetting;
 
   constructor(scope: Construct, id: string, props: ActivityLogExportProps) {

@@ -43,13 +43,19 @@ export const KEY_GRANT_PROPAGATION_SECONDS = 300;
 
 /** An encrypted registry store as other constructs see it. */
 export interface IEncryptedStore {
+  /** The id of the registry whose copies the store holds (the topology's registry id). */
   readonly registryId: string;
+  /** The ARM resource id of the storage account. */
   readonly accountId: string;
+  /** The storage account's globally unique name (3-24 lower-case letters and digits). */
   readonly accountName: string;
+  /** The Azure region the account is in, as ARM names it (`westeurope`). */
   readonly location: string;
   /** The registry container's name and ARM id. */
   readonly containerName: string;
+  /** The ARM resource id of the registry container (the scope of read and write grants). */
   readonly containerId: string;
+  /** The customer-managed HSM key in the site's custody vault that encrypts the account. */
   readonly key: ICustodyKey;
   /** Lets `principalId` read every blob version ("Storage Blob Data Reader" on the container). */
   grantRead(principalId: string): RoleAssignment;
@@ -59,12 +65,15 @@ export interface IEncryptedStore {
   grantOnAccount(purpose: string, principalId: string, role: string | IRoleDefinition): RoleAssignment;
 }
 
+/** How an EncryptedStore is built. */
 export interface EncryptedStoreProps {
   /** The registry this store holds a copy of. */
   readonly registryId: string;
   /** The storage account's globally unique name (3-24 lower-case letters and digits). */
   readonly accountName: string;
+  /** The resource group the account, its identity, container and private endpoint go into. */
   readonly resourceGroupName: string;
+  /** The Azure region of the site, as ARM names it (`westeurope`); the private endpoint is placed here too, so it must be the region of `network`. */
   readonly location: string;
   /** WORM retention of every blob version, in days (version-level immutability, locked). */
   readonly retentionDays: number;
@@ -133,15 +142,22 @@ export interface EncryptedStoreProps {
  * rebuilds the URI from the account's properties).
  */
 export class EncryptedStore extends Construct implements IEncryptedStore {
+  /** The id of the registry whose copies the store holds (the topology's registry id). */
   public readonly registryId: string;
+  /** The ARM resource id of the storage account. */
   public readonly accountId: string;
+  /** The storage account's name, as given in `accountName`. */
   public readonly accountName: string;
+  /** The Azure region the account is in. */
   public readonly location: string;
   public readonly containerName: string;
+  /** The ARM resource id of the `registry` container (the scope of read and write grants and of the locked WORM policy). */
   public readonly containerId: string;
   /** The private IP address of the store's blob endpoint (for DNS records where no resolver forwards `privatelink` names). */
   public readonly privateEndpointIp: string;
+  /** The account's customer-managed key: `encryptionKey` when given, otherwise the HSM key this construct created. */
   public readonly key: ICustodyKey;
+  /** The hardened StorageV2 account (construct id `Resource`); `account.resource` is the `azurerm_storage_account`. */
   public readonly account: HardenedAccount;
 
   constructor(scope: Construct, id: string, props: EncryptedStoreProps) {

@@ -169,11 +169,13 @@ export function freshnessQuery(accountName: string, containerName: string, writt
   ].join("\n");
 }
 
+/** How a site's FreshnessAlerts are built. */
 export interface FreshnessAlertsProps {
   /** Where the alerts go. */
   readonly alerts: ISiteAlerts;
   /** The site's Log Analytics workspace, which receives every store's blob logs (the rules' scope). */
   readonly workspaceId: string;
+  /** The resource group the log search alert rules are created in (the site's). */
   readonly resourceGroupName: string;
   /** The region of the rules (the site's). */
   readonly location: string;

@@ -13,7 +13,9 @@ import { assignRole, CustomRole } from "./private/roles";
 
 /** A custody key vault as other constructs see it. */
 export interface ICustodyKeyVault {
+  /** The ARM resource id of the vault (the scope of key-administrator and key-use role assignments). */
   readonly vaultId: string;
+  /** The vault's data-plane URI, `https://<vaultName>.vault.azure.net/`, which key URIs start with. */
   readonly vaultUri: string;
   /** The object ids that administer (but cannot use) the vault's keys. */
   readonly keyAdministrators: readonly string[];
@@ -25,11 +27,15 @@ export interface ICustodyKeyVault {
   readonly keyAdministration: readonly ITerraformDependable[];
 }
 
+/** How a CustodyKeyVault is built. */
 export interface CustodyKeyVaultProps {
+  /** The owning state's tenant, subscription and administrators: the vault's tenant, and the only principals that may administer keys. */
   readonly custody: AzureCustody;
+  /** The resource group the vault, its private endpoint, lock and diagnostics go into. */
   readonly resourceGroupName: string;
   /** The id of the resource group (custom roles are defined and assignable only there). */
   readonly resourceGroupId: string;
+  /** The Azure region of the site, as ARM names it (`westeurope`); must be the region of `network`'s VNet. */
   readonly location: string;
   /** Globally unique vault name: 3-24 letters, digits and single hyphens, starting with a letter. */
   readonly vaultName: string;
@@ -88,10 +94,13 @@ export const VAULT_SOFT_DELETE_DAYS = 90;
  * a manual rotation, a recovery) is done from inside a site network through the private endpoint.
  */
 export class CustodyKeyVault extends Construct implements ICustodyKeyVault {
+  /** The ARM resource id of the vault. */
   public readonly vaultId: string;
+  /** The vault's data-plane URI, `https://<vaultName>.vault.azure.net/` (reachable only through `endpoint`). */
   public readonly vaultUri: string;
   public readonly keyAdministrators: readonly string[];
   public readonly keyAdministration: readonly ITerraformDependable[];
+  /** The Premium, RBAC-authorized, purge-protected `azurerm_key_vault` (construct id `Resource`). */
   public readonly resource: KeyVault;
   /** The private endpoint through which the vault's data plane is reached from the site network. */
   public readonly endpoint: PrivateEndpoint;

@@ -25,8 +25,11 @@ export interface ILogStore {
   registerFlowLog(flowLog: ITerraformDependable): void;
 }
 
+/** How a LogStore is built. */
 export interface LogStoreProps {
+  /** The resource group the workspace, its lock and the flow-log account go into. */
   readonly resourceGroupName: string;
+  /** The Azure region of the site, as ARM names it (`westeurope`); VNet flow logs need an account in the VNet's region. */
   readonly location: string;
   /** The Log Analytics workspace's name (unique in the resource group). */
   readonly workspaceName: string;
@@ -58,10 +61,15 @@ export interface LogStoreProps {
 
 /** Smallest allowed log retention: an audit year. Largest: Log Analytics' interactive maximum. */
 export const MIN_LOG_RETENTION_DAYS = 365;
+/**
+ * Largest allowed workspace retention, in days: the most `retention_in_days` accepts ("range
+ * between 30 and 730", hashicorp/terraform-provider-azurerm website/docs/r/log_analytics_workspace.html.markdown).
+ */
 export const MAX_LOG_RETENTION_DAYS = 730;
 
 /** Flow-log retention bounds: a quarter (the common audit floor) and a year. */
 export const MIN_FLOW_LOG_RETENTION_DAYS = 90;
+/** Largest allowed flow-log retention, in days: a year, the most a Network Watcher flow log's own retention ever allowed. */
 export const MAX_FLOW_LOG_RETENTION_DAYS = 365;
 
 /**
@@ -125,8 +133,11 @@ export class LogStore extends Construct implements ILogStore {
   public readonly workspaceId: string;
   public readonly flowLogAccountId: string;
   public readonly flowLogRetentionDays: number;
+  /** The Log Analytics workspace (PerGB2018, local authentication off, no internet ingestion; construct id `Resource`). */
   public readonly workspace: LogAnalyticsWorkspace;
+  /** The hardened flow-log storage account (no versioning, no WORM, reachable by trusted Azure services only); `flowLogAccount.resource` is the `azurerm_storage_account`. */
   public readonly flowLogAccount: HardenedAccount;
+  /** The flow-log account's lifecycle policy: deletes block blobs, snapshots and versions `flowLogRetentionDays` after their last change or creation. */
   public readonly flowLogLifecycle: StorageManagementPolicy;
 
   constructor(scope: Construct, id: string, props: LogStoreProps) {

@@ -15,14 +15,21 @@ import type { ILogStore } from "./log-store";
 
 /** The private DNS zones private endpoints register in (Azure public cloud). */
 export const BLOB_PRIVATE_DNS_ZONE = "privatelink.blob.core.windows.net";
+/**
+ * The private DNS zone Key Vault private endpoints register in (Azure public cloud; the
+ * `vault` sub-resource, MicrosoftDocs/azure-docs articles/private-link/private-endpoint-dns.md).
+ */
 export const VAULT_PRIVATE_DNS_ZONE = "privatelink.vaultcore.azure.net";
 
 /** What stores and key vaults need from a site's network to place their private endpoints. */
 export interface INetwork {
+  /** The ARM resource id of the site's virtual network. */
   readonly virtualNetworkId: string;
   /** The subnet that holds every private endpoint of the site. */
   readonly endpointSubnetId: string;
+  /** The ARM resource id of the `privatelink.blob.core.windows.net` zone linked to the VNet; storage private endpoints register their A records in it. */
   readonly blobDnsZoneId: string;
+  /** The ARM resource id of the `privatelink.vaultcore.azure.net` zone linked to the VNet; Key Vault private endpoints register their A records in it. */
   readonly vaultDnsZoneId: string;
 }
 
@@ -31,6 +38,7 @@ export interface INetwork {
  * its GatewaySubnet, and a way to admit the datacenters' HTTPS to the private endpoints.
  */
 export interface IGatewayNetwork {
+  /** The VNet's name (not its id): the `GatewaySubnet` and the gateway are placed by name. */
   readonly virtualNetworkName: string;
   /** The VNet's address space (the site's CIDR). */
   readonly addressSpace: string;
@@ -73,7 +81,9 @@ export function gatewaySubnetPrefix(cidr: string): string {
 
 /** The regional Network Watcher that owns a VNet flow log. */
 export interface NetworkWatcherRef {
+  /** The watcher's name; Azure names the one it creates `NetworkWatcher_<region>` (see networkWatcherName). */
   readonly name: string;
+  /** The resource group that holds the watcher; Azure puts the one it creates in `NetworkWatcherRG`. */
   readonly resourceGroupName: string;
 }
 
@@ -82,8 +92,11 @@ export function networkWatcherName(location: string): string {
   return `NetworkWatcher_${location}`;
 }
 
+/** How a site's Network is built. */
 export interface NetworkProps {
+  /** The resource group every resource of the network goes into (and the created Network Watcher, unless `networkWatcher` is given). */
   readonly resourceGroupName: string;
+  /** The Azure region of the site, as ARM names it (`westeurope`, `swedencentral`). */
   readonly location: string;
   /** Prefix of every resource name, e.g. `nl-embassy-nl-primary`. */
   readonly namePrefix: string;
@@ -160,19 +173,30 @@ function denyRules(): RuleSpec[] {
  * second, unmanaged one in `NetworkWatcherRG`.
  */
 export class Network extends Construct implements INetwork, IGatewayNetwork {
+  /** The virtual network (`<namePrefix>-vnet`), the construct's main child. */
   public readonly resource: VirtualNetwork;
+  /** The ARM resource id of the virtual network. */
   public readonly virtualNetworkId: string;
+  /** The virtual network's name, `<namePrefix>-vnet`. */
   public readonly virtualNetworkName: string;
   /** The VNet's address space (the site's CIDR). */
   public readonly addressSpace: string;
+  /** The id of the `private-endpoints` subnet (the CIDR's first quarter). */
   public readonly endpointSubnetId: string;
+  /** The id of the `workloads` subnet (the CIDR's second half); it reaches only the private endpoints and Entra ID over HTTPS. */
   public readonly workloadSubnetId: string;
+  /** The ARM resource id of the `privatelink.blob.core.windows.net` zone, linked to the VNet without auto-registration. */
   public readonly blobDnsZoneId: string;
+  /** The ARM resource id of the `privatelink.vaultcore.azure.net` zone, linked to the VNet without auto-registration. */
   public readonly vaultDnsZoneId: string;
   /** The Network Watcher this construct created, or undefined when an existing one was given. */
   public readonly networkWatcher?: NetworkWatcher;
   /** The Network Watcher that owns the flow log. */
   public readonly networkWatcherRef: NetworkWatcherRef;
+  /**
+   * The VNet flow log (version 2) into the log store's flow-log account. Its own retention policy
+   * is off: the log store's lifecycle rule deletes flow logs after `flowLogRetentionDays`.
+   */
   public readonly flowLog: NetworkWatcherFlowLog;
   /** The NSG of the private endpoint subnet. */
   public readonly endpointSecurityGroup: NetworkSecurityGroup;

@@ -19,7 +19,9 @@ export const MAX_ACTION_GROUP_SHORT_NAME = 12;
 /** A plain mailbox address: something@domain.tld, no spaces (the topology's schema checks the same with zod's `email`). */
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** How a site's Notifications (its action group) are built. */
 export interface NotificationsProps {
+  /** The resource group the action group is created in (the site's). */
   readonly resourceGroupName: string;
   /** The action group's name (unique in the resource group). */
   readonly name: string;
@@ -62,6 +64,7 @@ export interface NotificationsProps {
  */
 export class Notifications extends Construct implements ISiteAlerts {
   public readonly actionGroupId: string;
+  /** The action group (`azurerm_monitor_action_group`, location `global`), one email receiver per address. */
   public readonly resource: MonitorActionGroup;
   /** The addresses emailed, in the order given. */
   public readonly emails: readonly string[];

@@ -63,6 +63,7 @@ export interface IWatchedReplication {
   readonly sourcePolicyId: string;
 }
 
+/** How a ReplicationLagAlert is built. */
 export interface ReplicationLagAlertProps {
   /** The resource group the alert rule lives in: the source site's, next to the policy it watches. */
   readonly resourceGroupName: string;
@@ -124,6 +125,7 @@ export function bucketsWithin(rpoMinutes: number): string[] {
  * PT15M, PT30M or PT1H; window_size from PT1M to P1D; severity 0-4.
  */
 export class ReplicationLagAlert extends Construct {
+  /** The metric alert rule (`azurerm_monitor_metric_alert`) on the source account's replication policy. */
   public readonly resource: MonitorMetricAlert;
   /** The TimeBucket values left out (the buckets within the RPO). */
   public readonly excludedBuckets: readonly string[];

@@ -49,13 +49,21 @@ export const VPN_GATEWAY_GENERATION: Readonly<Record<VpnGatewaySku, "Generation1
  *   at 28,800 seconds" (MicrosoftDocs/azure-docs articles/vpn-gateway/ipsec-ike-policy-howto.md).
  */
 export const VPN_IPSEC_POLICY = {
+  /** IKE (main mode, phase 1) encryption: AES-256 in GCM mode. */
   ikeEncryption: "GCMAES256",
+  /** IKE integrity, which IKEv2 also uses as its pseudo-random function: SHA-384. */
   ikeIntegrity: "SHA384",
+  /** IKE Diffie-Hellman group: 384-bit elliptic curve (ECP384, IANA group 20). */
   dhGroup: "ECP384",
+  /** IPsec (quick mode, phase 2) encryption: AES-256 in GCM mode. */
   ipsecEncryption: "GCMAES256",
+  /** IPsec integrity: GCMAES256, as Azure requires when the IPsec encryption is GCMAES256 (GCM authenticates itself). */
   ipsecIntegrity: "GCMAES256",
+  /** Perfect forward secrecy group of each quick-mode rekey: 384-bit elliptic curve (ECP384). */
   pfsGroup: "ECP384",
+  /** Quick-mode SA lifetime in seconds (Azure's default; at least 300). */
   saLifetime: 27_000,
+  /** Quick-mode SA lifetime in kilobytes (Azure's default; at least 1,024). */
   saDatasize: 102_400_000,
 } as const;
 
@@ -74,8 +82,11 @@ export function sharedKeyVariableName(datacenterId: string): string {
   return `vpn_shared_key_${datacenterId.replace(/-/g, "_")}`;
 }
 
+/** How a SiteVpn is built. */
 export interface SiteVpnProps {
+  /** The resource group the gateway, its public IP and every datacenter's local gateway and connection go into. */
   readonly resourceGroupName: string;
+  /** The Azure region of the site, as ARM names it (`westeurope`); must be the region of `network`'s VNet. */
   readonly location: string;
   /** Prefix of every resource name, e.g. `nl-embassy-nl-azure`. */
   readonly namePrefix: string;
@@ -115,7 +126,9 @@ export interface DatacenterPeer {
 
 /** What `connect` built for one datacenter. */
 export interface DatacenterConnection {
+  /** The local network gateway `<namePrefix>-<id>-lgw`: the device's public address and the datacenter CIDR (static routing). */
   readonly localGateway: LocalNetworkGateway;
+  /** The IPsec connection `<namePrefix>-<id>-vpn` (IKEv2, VPN_IPSEC_POLICY, no BGP) from the site gateway to the local gateway. */
   readonly connection: VirtualNetworkGatewayConnection;
   /** The sensitive variable holding the pre-shared key (no default). */
   readonly sharedKey: TerraformVariable;
@@ -165,6 +178,7 @@ export interface DatacenterConnection {
 export class SiteVpn extends Construct {
   /** The virtual network gateway. */
   public readonly resource: VirtualNetworkGateway;
+  /** The gateway's Standard, static public IP `<namePrefix>-vpngw-ip` (zone-redundant unless `zones` says otherwise). */
   public readonly publicIp: PublicIp;
   /** The gateway's public IPv4 address (known after apply): the datacenter devices' peer address. */
   public readonly gatewayAddress: string;

@@ -135,7 +135,12 @@ export const TAMPER_OPERATIONS: readonly TamperOperation[] = [
  * vault's diagnostic logs in the site's workspace. Routine operations (KeyGet, KeyWrap/KeyUnwrap by
  * the stores, KeyRotate/KeyRotateIfDue by the rotation policy) are left out.
  */
-export const KEY_AUDIT_OPERATIONS: readonly { readonly operation: string; readonly risk: string }[] = [
+export const KEY_AUDIT_OPERATIONS: readonly {
+  /** The Key Vault audit event's `OperationName` (e.g. `KeyDelete`), as the `AzureDiagnostics` table carries it. */
+  readonly operation: string;
+  /** What the operation can do to the embassy: why it is watched (the one key-audit rule's description summarizes them all). */
+  readonly risk: string;
+}[] = [
   { operation: "KeyDelete", risk: "soft-deletes a custody key: its store cannot be read or written until the key is recovered, and Key Vault purges it by itself after 90 days" },
   { operation: "KeyUpdate", risk: "changes a key's attributes: disabled, expired or without wrapKey/unwrapKey, its store stops working" },
   { operation: "KeyPurge", risk: "tries to destroy a deleted key for good (purge protection refuses it until the retention ends)" },
@@ -181,6 +186,7 @@ function operationSlug(operation: string): string {
     .toLowerCase();
 }
 
+/** How a site's TamperAlerts are built. */
 export interface TamperAlertsProps {
   /** Where the alerts go. */
   readonly alerts: ISiteAlerts;
@@ -188,6 +194,7 @@ export interface TamperAlertsProps {
   readonly subscriptionId: string;
   /** The site's resource group: its ARM id (resource-group-scoped operations listen here) and its name (where the rules live). */
   readonly resourceGroupId: string;
+  /** The name of the site's resource group (the same group as `resourceGroupId`): every alert rule is created in it. */
   readonly resourceGroupName: string;
   /** The region of the log search rule (the site's); activity log alert rules are `global`. */
   readonly location: string;

@@ -14,6 +14,7 @@ export const AZAPI_PROVIDER_SOURCE = "Azure/azapi";
  */
 export const AZAPI_VERSION_CONSTRAINT = "~> 2.5";
 
+/** How the `provider "azapi"` block is configured; everything else comes from the provider's usual environment. */
 export interface AzapiProviderConfig {
   /**
    * Alias, for a second azapi provider in the same stack.
@@ -39,6 +40,7 @@ export interface AzapiProviderConfig {
  * block; authentication is the provider's usual (environment, Azure CLI, managed identity, OIDC).
  */
 export class AzapiProvider extends TerraformProvider {
+  /** The provider's local name in `required_providers` and in `provider "azapi"` blocks. */
   public static readonly tfResourceType = "azapi";
   private readonly subscriptionId?: string;
   private readonly tenantId?: string;
@@ -55,18 +57,22 @@ export class AzapiProvider extends TerraformProvider {
     this.tenantId = config.tenantId;
   }
 
+  /** The provider's alias (`provider "azapi" { alias = ... }`), or undefined for the stack's default azapi provider. */
   public get alias(): string | undefined {
     return this.providerAlias;
   }
 
+  /** Sets the provider's alias; resources select an aliased provider through their `provider` meta-argument. */
   public set alias(value: string | undefined) {
     this.providerAlias = value;
   }
 
+  /** The provider block's attributes for JSON synthesis: `subscription_id` and `tenant_id`, omitted when not given. */
   protected synthesizeAttributes(): { [name: string]: unknown } {
     return { subscription_id: this.subscriptionId, tenant_id: this.tenantId };
   }
 
+  /** The same attributes for HCL synthesis (`cdktf synth --hcl`), as cdktf's typed HCL values. */
   protected synthesizeHclAttributes(): { [name: string]: unknown } {
     const simple = (value: string | undefined) => (value === undefined ? undefined : { value, isBlock: false, type: "simple", storageClassType: "string" });
     return Object.fromEntries(

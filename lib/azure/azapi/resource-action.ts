@@ -7,6 +7,7 @@ import type { AzapiObject } from "./resource";
 /** The HTTP methods `azapi_resource_action` accepts (its `method` validator). */
 export type AzapiActionMethod = "POST" | "PATCH" | "PUT" | "DELETE" | "GET" | "HEAD";
 
+/** The arguments of one `azapi_resource_action`, plus Terraform's meta-arguments (`dependsOn`, `provider`, `lifecycle`, ...). */
 export interface AzapiResourceActionConfig extends TerraformMetaArguments {
   /**
    * The ARM resource type and API version of `resourceId`, `<namespace>/<type>[/<child type>...]@<api-version>`.
@@ -67,6 +68,7 @@ const OUTPUT_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\[\d+\])*(\.[A-Za-z_][A-Za-z0-9_]*(
  * plan modifiers are RequiresReplace).
  */
 export class AzapiResourceAction extends TerraformResource {
+  /** The Terraform resource type this class synthesizes. */
   public static readonly tfResourceType = "azapi_resource_action";
   private readonly config: AzapiResourceActionConfig;
 
@@ -115,6 +117,7 @@ export class AzapiResourceAction extends TerraformResource {
     return this.getStringAttribute(`output.${path}`);
   }
 
+  /** The resource's arguments for JSON synthesis, under azapi's attribute names; unset optional ones are omitted. */
   protected synthesizeAttributes(): { [name: string]: unknown } {
     const c = this.config;
     return {
@@ -129,6 +132,7 @@ export class AzapiResourceAction extends TerraformResource {
     };
   }
 
+  /** The same arguments for HCL synthesis (`cdktf synth --hcl`); `body` and `response_export_values` are dynamic, rendered as HCL objects and tuples. */
   protected synthesizeHclAttributes(): { [name: string]: unknown } {
     const c = this.config;
     const simple = (value: string | undefined) => (value === undefined ? undefined : { value, isBlock: false, type: "simple", storageClassType: "string" });

@@ -11,6 +11,7 @@ export interface AzapiObject {
   readonly [key: string]: AzapiValue;
 }
 
+/** The arguments of one `azapi_resource`, plus Terraform's meta-arguments (`dependsOn`, `provider`, `lifecycle`, ...). */
 export interface AzapiResourceConfig extends TerraformMetaArguments {
   /**
    * The ARM resource type and API version, `<namespace>/<type>[/<child type>...]@<api-version>`,
@@ -73,6 +74,7 @@ export interface AzapiResourceConfig extends TerraformMetaArguments {
  * ({@link outputString}) as references.
  */
 export class AzapiResource extends TerraformResource {
+  /** The Terraform resource type this class synthesizes. */
   public static readonly tfResourceType = "azapi_resource";
   private readonly config: AzapiResourceConfig;
 
@@ -129,6 +131,7 @@ export class AzapiResource extends TerraformResource {
     return this.getStringAttribute(`output.${path}`);
   }
 
+  /** The resource's arguments for JSON synthesis, under azapi's attribute names; unset optional ones are omitted. */
   protected synthesizeAttributes(): { [name: string]: unknown } {
     const c = this.config;
     return {
@@ -145,6 +148,7 @@ export class AzapiResource extends TerraformResource {
     };
   }
 
+  /** The same arguments for HCL synthesis (`cdktf synth --hcl`); `body` and `response_export_values` are dynamic, rendered as HCL objects and tuples. */
   protected synthesizeHclAttributes(): { [name: string]: unknown } {
     const c = this.config;
     const attrs: Record<string, unknown> = {
