@@ -155,7 +155,8 @@ export async function startAzurite(options: { readonly accounts?: Readonly<Recor
   const accounts = Object.entries(options.accounts ?? {}).map(([name, key]) => `${name}:${key}`);
   const env: NodeJS.ProcessEnv = accounts.length > 0 ? { AZURITE_ACCOUNTS: accounts.join(";") } : {};
   const bin = resolve(root, "node_modules", ".bin", "azurite-blob");
-  const args = ["--blobHost", "127.0.0.1", "--blobPort", String(port), "--location", location, "--silent", "--skipApiVersionCheck", "--loose"];
+  // --disableTelemetry: Azurite otherwise reports to Application Insights over the internet.
+  const args = ["--blobHost", "127.0.0.1", "--blobPort", String(port), "--location", location, "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry"];
   return startServer("azurite", bin, args, env, `${url}/devstoreaccount1?comp=list`, url, () => rmSync(location, { recursive: true, force: true }));
 }
 
