@@ -36,7 +36,12 @@ export const MAX_FRESHNESS_MINUTES = 7 * 24 * 60;
  * longer than one day (86,400 seconds)": CloudWatch API Reference, PutMetricAlarm, Period), so
  * longer windows use hourly periods and round up to the next hour.
  */
-export function freshnessEvaluation(minutes: number): { readonly periodSeconds: number; readonly evaluationPeriods: number } {
+export function freshnessEvaluation(minutes: number): {
+  /** The alarm's `Period`, in seconds: 60 for windows up to a day, 3600 beyond. */
+  readonly periodSeconds: number;
+  /** The alarm's `EvaluationPeriods` (every one must breach): `minutes` one-minute periods, or the window in hours rounded up. */
+  readonly evaluationPeriods: number;
+} {
   if (minutes <= 24 * 60) return { periodSeconds: 60, evaluationPeriods: minutes };
   return { periodSeconds: 3600, evaluationPeriods: Math.ceil(minutes / 60) };
 }

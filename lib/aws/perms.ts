@@ -155,6 +155,11 @@ export const KEY_RETIRE_ACTIONS = ["kms:ScheduleKeyDeletion", "kms:DisableKey"] 
  * S3 Replication").
  */
 export const REPLICATION_SOURCE_BUCKET_ACTIONS = ["s3:GetReplicationConfiguration", "s3:ListBucket"] as const;
+/**
+ * The object half of the replication role's source permissions (on `<source bucket ARN>/*`): read
+ * each version with its ACL, tags, retention and legal hold, so the copy keeps its Object Lock
+ * facts (same sources as REPLICATION_SOURCE_BUCKET_ACTIONS).
+ */
 export const REPLICATION_SOURCE_OBJECT_ACTIONS = [
   "s3:GetObjectVersionForReplication",
   "s3:GetObjectVersionAcl",
@@ -288,6 +293,7 @@ export const TOPIC_PUBLISH_KEY_ACTIONS = ["kms:GenerateDataKey*", "kms:Decrypt"]
  * CloudTrail to describe KMS key properties).
  */
 export const TRAIL_ENCRYPT_KEY_ACTIONS = ["kms:GenerateDataKey*"] as const;
+/** The other half: `kms:DescribeKey`, which CloudTrail calls to check the trail's key properties (same source). */
 export const TRAIL_DESCRIBE_KEY_ACTIONS = ["kms:DescribeKey"] as const;
 
 /** What CloudWatch alarms and EventBridge rules may do on a site's alert topic: publish, nothing else. */

@@ -1,7 +1,14 @@
 /** A typed IAM / KMS / S3 policy document, rendered to JSON at synth time. */
 
 /** Who a statement applies to: everyone (`*`, to be narrowed by a condition), AWS principals by ARN or account, or services. */
-export type Principal = "*" | { readonly AWS?: string | readonly string[]; readonly Service?: string | readonly string[] };
+export type Principal =
+  | "*"
+  | {
+      /** AWS principals: account ids or `arn:aws:iam::<account>:root`, role or user ARNs (IAM JSON policy reference, "AWS JSON policy elements: Principal"). */
+      readonly AWS?: string | readonly string[];
+      /** AWS service principals, e.g. `cloudtrail.amazonaws.com`, `s3.amazonaws.com`. */
+      readonly Service?: string | readonly string[];
+    };
 
 /** A statement's conditions: operator, then condition key, then value(s), as IAM's JSON has them. */
 export type Conditions = Readonly<Record<string, Readonly<Record<string, string | boolean | readonly string[]>>>>;

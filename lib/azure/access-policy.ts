@@ -19,7 +19,9 @@ import { assignRole, CustomRole } from "./private/roles";
 /** The purposes a person or system can act for at a site. */
 export type AzurePurpose = "read" | "write" | "operate" | "administer-keys" | "audit" | "replicate";
 
+/** How an AccessPolicy is built: the custody, the stores and vault it grants on, and who does what at the site. */
 export interface AccessPolicyProps {
+  /** The owning state's tenant, subscription and administrators: every principal granted anything must be one of `custody.administrators`. */
   readonly custody: AzureCustody;
   /** Prefix of every custom role name, e.g. `nl-embassy-nl-primary` (role names are unique per tenant). */
   readonly namePrefix: string;

@@ -15,6 +15,7 @@ export interface ICustodyKey {
   readonly versionlessKeyId: string;
   /** The key's ARM id (`<vault id>/keys/<name>`): the scope of role assignments on this key alone. */
   readonly resourceId: string;
+  /** The custody vault that holds the key (and whose key administrators manage it). */
   readonly vault: ICustodyKeyVault;
   /**
    * Lets a managed identity wrap and unwrap with this key (and nothing else, on no other key):
@@ -23,7 +24,9 @@ export interface ICustodyKey {
   grantEncryptionUse(grantId: string, principalId: string): RoleAssignment;
 }
 
+/** How a CustodyKey is built. */
 export interface CustodyKeyProps {
+  /** The site's custody vault the key is created in (Premium, so the key can be HSM-backed). */
   readonly vault: ICustodyKeyVault;
   /** The key's name in the vault (1-127 letters, digits and hyphens). */
   readonly keyName: string;
@@ -104,7 +107,9 @@ export const CUSTODY_KEY_RESOURCE_TYPE = `Microsoft.KeyVault/vaults/keys@${KEY_V
 export class CustodyKey extends Construct implements ICustodyKey {
   public readonly versionlessKeyId: string;
   public readonly resourceId: string;
+  /** The custody vault that holds the key, as given in `vault`. */
   public readonly vault: ICustodyKeyVault;
+  /** The `azapi_resource` of type CUSTODY_KEY_RESOURCE_TYPE that creates the key through Azure Resource Manager (construct id `Resource`). */
   public readonly resource: AzapiResource;
 
   constructor(scope: Construct, id: string, props: CustodyKeyProps) {

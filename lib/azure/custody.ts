@@ -48,7 +48,9 @@ export interface DataPrincipals {
 
 /** The custody administrators split by duty: data principals, and custodians who never touch data. */
 export interface Duties {
+  /** Object ids that may read and restore registry copies (DataPrincipals.readers, deduplicated). */
   readonly readers: readonly string[];
+  /** Object ids that may write new registry versions at the primary (DataPrincipals.writers, deduplicated). */
   readonly writers: readonly string[];
   /** Administrators who are neither readers nor writers: they administer keys, operate and audit. */
   readonly custodians: readonly string[];

@@ -31,6 +31,7 @@ const MAX_CLAIM_LENGTH = 600;
 /** Microsoft.ManagedIdentity/userAssignedIdentities: 3-128 letters, digits, `-` and `_`, starting with a letter or digit (resource-name-rules). */
 const IDENTITY_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{2,127}$/;
 
+/** How an OnPremIngest is built: the datacenter, the token its copy job presents, and the stores it writes to. */
 export interface OnPremIngestProps {
   /** The datacenter's site id (`[a-z][a-z0-9-]{1,20}`): names the identity and its credential. */
   readonly datacenterId: string;
@@ -38,7 +39,9 @@ export interface OnPremIngestProps {
   readonly issuer: string;
   /** The subject (`sub`) of those tokens: 1-600 characters, exactly as the token carries it. */
   readonly subject: string;
+  /** The resource group the identity and its federated credential go into (the site's). */
   readonly resourceGroupName: string;
+  /** The Azure region of the user-assigned identity, as ARM names it (`westeurope`): the site's. */
   readonly location: string;
   /** Prefix of every resource name, e.g. `nl-embassy-nl-azure`. */
   readonly namePrefix: string;
@@ -97,7 +100,12 @@ export interface OnPremIngestProps {
 export class OnPremIngest extends Construct {
   /** The user-assigned identity the copy job signs in as. */
   public readonly resource: UserAssignedIdentity;
+  /**
+   * The federated identity credential `<datacenterId>-copy-job` on the identity: trusts tokens of
+   * `issuer` with subject `subject` and audience TOKEN_EXCHANGE_AUDIENCE.
+   */
   public readonly federatedCredential: FederatedIdentityCredential;
+  /** The datacenter's site id, as given in `datacenterId`. */
   public readonly datacenterId: string;
   /** The identity's ARM id. */
   public readonly identityId: string;

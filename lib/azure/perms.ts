@@ -14,6 +14,13 @@ export const KEY_ENCRYPTION_USER_ROLE = "Key Vault Crypto Service Encryption Use
 
 /** Audit: read every resource's configuration (no data, no key material), and the key metadata. */
 export const AUDIT_READER_ROLE = "Reader";
+/**
+ * Audit: the key metadata (names, versions, attributes, rotation policy) of the custody vault,
+ * never key material or use; a data-plane role, effective because the vault uses Azure RBAC
+ * authorization ("Key Vault Reader: Read metadata of key vaults and its certificates, keys, and
+ * secrets. Cannot read sensitive values such as secret contents or key material",
+ * learn.microsoft.com/azure/key-vault/general/rbac-guide).
+ */
 export const AUDIT_KEY_READER_ROLE = "Key Vault Reader";
 /** Audit: query the site's diagnostic logs. */
 export const AUDIT_LOG_READER_ROLE = "Log Analytics Reader";
@@ -26,7 +33,9 @@ export const AUDIT_FLOW_LOG_READER_ROLE = "Storage Blob Data Reader";
 
 /** The shape of a custom role: management-plane actions and data-plane actions. */
 export interface CustomRolePermissions {
+  /** Management-plane operations (`Microsoft.<Provider>/<type>/<verb>`), checked by Azure Resource Manager: the role definition's `Actions`. */
   readonly actions: readonly string[];
+  /** Data-plane operations (blob, key), checked by the service itself: the role definition's `DataActions`. */
   readonly dataActions: readonly string[];
 }
 

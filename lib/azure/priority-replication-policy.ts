@@ -23,6 +23,7 @@ export const OBJECT_REPLICATION_POLICY_TYPE = "Microsoft.Storage/storageAccounts
  */
 export const COPY_EVERYTHING = "1601-01-01T00:00:00Z";
 
+/** How a PriorityReplicationPolicy is built: the one source and one destination store of the policy pair. */
 export interface PriorityReplicationPolicyProps {
   /** The store whose blob versions are replicated (at the primary). */
   readonly source: IEncryptedStore;
@@ -64,7 +65,9 @@ export interface PriorityReplicationPolicyProps {
  * an existing priority policy, replace `Destination` (`terraform apply -replace`).
  */
 export class PriorityReplicationPolicy extends Construct {
+  /** The source store, as given in `source`: its account holds the `Resource` policy and its replication metrics. */
   public readonly source: IEncryptedStore;
+  /** The destination store, as given in `target`: its account holds the `default` policy PUT by `Destination`. */
   public readonly target: IEncryptedStore;
   /** The PUT on the destination account. */
   public readonly destination: AzapiResourceAction;

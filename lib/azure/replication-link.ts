@@ -13,6 +13,7 @@ import { PriorityReplicationPolicy } from "./priority-replication-policy";
 /** Azure allows a source account to replicate to at most two destination accounts (lib/topology/mechanisms). */
 export const MAX_OBJECT_REPLICATION_TARGETS = AZURE_OBJECT_REPLICATION_MAX_TARGETS;
 
+/** How one target of a ReplicationLink is replicated to (see ReplicationLink.replicateTo). */
 export interface ReplicateToOptions {
   /**
    * Whether the policy to this target has priority replication (15 minutes for 99% of objects;
@@ -26,6 +27,7 @@ export interface ReplicateToOptions {
 
 /** One target of a ReplicationLink, with what its policy promises. */
 export interface ObjectReplicationTarget {
+  /** The store that receives the replicas in its `registry` container (the destination account of the policy). */
   readonly target: IEncryptedStore;
   /** Whether the policy has priority replication. */
   readonly priority: boolean;
@@ -38,6 +40,7 @@ export interface ObjectReplicationTarget {
   readonly sourcePolicyId?: string;
 }
 
+/** How a ReplicationLink is built: one source store and the targets known so far. */
 export interface ReplicationLinkProps {
   /** The store whose blob versions are replicated (at the primary). */
   readonly source: IEncryptedStore;
@@ -74,6 +77,7 @@ export interface ReplicationLinkProps {
  * a target's construct id does not change with its mechanism, the resource type does).
  */
 export class ReplicationLink extends Construct {
+  /** The store whose blob versions are replicated, as given in `source` (its account is every policy's source account). */
   public readonly source: IEncryptedStore;
   private readonly targets: ObjectReplicationTarget[] = [];
   private readonly policies: StorageObjectReplication[] = [];
