@@ -21,10 +21,19 @@ import type { AwsSite, OnPremSite, Site, Topology } from "../lib/topology/model"
 import { applyBackend, type BackendConfig } from "./backend";
 import { type AwsPushTarget, type IngestingStack, JOSE_MANIFEST_ALGORITHM, SIGNING_KEY_OUTPUT, signingKeySiteIds } from "./push-plan";
 
+/**
+ * How an {@link AwsSiteStack} is built: the validated topology, the AWS site it builds, and where
+ * Terraform keeps its state.
+ */
 export interface AwsSiteStackProps {
+  /**
+   * The validated topology the site belongs to: its name prefixes every resource name, its custody
+   * and rules apply, and its links and registries decide what the site holds.
+   */
   readonly topology: Topology;
   /** The AWS site this stack builds. */
   readonly site: AwsSite;
+  /** Where Terraform keeps this stack's state (see `backendFromEnv`). */
   readonly backend: BackendConfig;
 }
 
@@ -43,7 +52,12 @@ export interface AwsSiteStackProps {
  * that the audit role may read. The stack outputs `alert-topic-arn` and `audit-bucket-name`.
  */
 export class AwsSiteStack extends TerraformStack implements IngestingStack {
+  /** The AWS site this stack builds. */
   public readonly site: AwsSite;
+  /**
+   * The site's encrypted store (S3 bucket with its custody key) for each registry it holds, by
+   * registry id: every registry at the primary, the carried ones at a target.
+   */
   public readonly stores: ReadonlyMap<string, EncryptedStore>;
   private readonly custody: AwsCustody;
   private readonly namePrefix: string;
@@ -58,7 +72,15 @@ export class AwsSiteStack extends TerraformStack implements IngestingStack {
   private readonly ingestStores = new Map<string, readonly EncryptedStore[]>();
   /** Namespace of the alarms, rules and topic. */
   private readonly monitoring: Construct;
+  /**
+   * The site's encrypted alert topic, with the topology's `alerts.emails` subscribed; every alarm
+   * and tamper rule of the site publishes to it (output `alert-topic-arn`).
+   */
   public readonly alerts: AlertTopic;
+  /**
+   * The site's audit trail: management events and the stores' object reads and writes, into a
+   * locked bucket the audit role may read (output `audit-bucket-name`).
+   */
   public readonly audit: AuditTrail;
   /**
    * The key that signs snapshot manifests written here (see `signingKeySiteIds` (stacks/push-plan.ts)), or

@@ -33,9 +33,19 @@ const SIGNING_KEY_NAME = "manifest-signing";
 /** The output holding the private address of the vault's endpoint, where the datacenter reaches the signing key. */
 const SIGNING_VAULT_IP_OUTPUT = "signing-key-vault-endpoint-ip";
 
+/**
+ * How an {@link AzureSiteStack} is built: the validated topology, the Azure site it builds, where
+ * Terraform keeps its state, and the optional data principals and Network Watcher.
+ */
 export interface AzureSiteStackProps {
+  /**
+   * The validated topology the site belongs to: its name prefixes every resource name, its custody
+   * and rules apply, and its links and registries decide what the site holds.
+   */
   readonly topology: Topology;
+  /** The Azure site this stack builds; a site on another cloud is refused. */
   readonly site: Site;
+  /** Where Terraform keeps this stack's state (see `backendFromEnv`). */
   readonly backend: BackendConfig;
   /**
    * Who may read (and, at the primary, write) registry data at this site: custody administrators
@@ -79,10 +89,29 @@ export interface AzureSiteStackProps {
  * a subscription that already has Azure's automatic one).
  */
 export class AzureSiteStack extends TerraformStack implements IngestingStack {
+  /** The Azure site this stack builds. */
   public readonly site: Site;
+  /**
+   * The site's encrypted store (storage account with its custody key) for each registry it holds,
+   * by registry id: every registry at the primary, the carried ones at a target.
+   */
   public readonly stores: ReadonlyMap<string, EncryptedStore>;
+  /**
+   * The site's custody key vault, reached through a private endpoint, holding the stores'
+   * customer-managed keys and, where the site has one, the manifest-signing key.
+   */
   public readonly keyVault: CustodyKeyVault;
+  /**
+   * The site's private virtual network: an endpoint and a workload subnet whose NSGs deny
+   * internet traffic, private DNS zones for blob and vault endpoints, a VNet flow log, and the
+   * region's Network Watcher.
+   */
   public readonly network: Network;
+  /**
+   * The per-purpose role assignments (read, write at the primary, operate, administer keys, audit)
+   * on the site's stores, vault and logs.
+   * @default - none when the site holds no registry (no store to grant on)
+   */
   public readonly access?: AccessPolicy;
   /**
    * The key that signs snapshot manifests written here (see `signingKeySiteIds` (stacks/push-plan.ts)), or

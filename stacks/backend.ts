@@ -4,6 +4,7 @@ import { App, LocalBackend, S3Backend, type TerraformStack } from "cdktf";
 /** Where Terraform keeps each stack's state. */
 export type BackendConfig =
   | {
+      /** Discriminant: state files on the local disk, one per stack (development, tests, a single operator). */
       readonly kind: "local";
       /**
        * The folder that holds the state files (`terraform.<stack>.tfstate`), relative to the
@@ -15,13 +16,21 @@ export type BackendConfig =
       readonly directory?: string;
     }
   | {
+      /** Discriminant: state in an S3 bucket, encrypted, one key per stack, with locking. */
       readonly kind: "s3";
       /** Existing state bucket (versioned, encrypted, in the custody account). */
       readonly bucket: string;
+      /** The AWS region of the state bucket (and of the lock table, when given), e.g. `eu-central-1`. */
       readonly region: string;
-      /** KMS key for state objects; without it S3's default encryption applies. */
+      /**
+       * KMS key (id, ARN or alias) that encrypts the state objects.
+       * @default - S3's default encryption of the bucket applies
+       */
       readonly kmsKeyId?: string;
-      /** A DynamoDB table for locking; without it S3-native lock files are used. */
+      /**
+       * A DynamoDB table for state locking.
+       * @default - S3-native lock files (`use_lockfile`, Terraform 1.10 or later)
+       */
       readonly lockTable?: string;
     };
 

@@ -6,8 +6,13 @@ import type { AwsSiteStack } from "./aws-site-stack";
 import type { AzureSiteStack } from "./azure-site-stack";
 import { type BackendConfig } from "./backend";
 
+/** How {@link buildEmbassy} builds the stacks beyond what the topology says. */
 export interface EmbassyOptions {
-  /** @default - a local backend per stack */
+  /**
+   * Where Terraform keeps each stack's state (`backendFromEnv` reads an S3 backend from the
+   * environment).
+   * @default - a local backend per stack
+   */
   readonly backend?: BackendConfig;
 }
 

@@ -34,7 +34,12 @@ import { StoreRequiresTls } from "./rules/store-requires-tls";
 export interface PackRule {
   /** `EMB-<area><nn>`: S store, K key, R replication, I identity, N network, W watching, P provider limits, T topology. */
   readonly id: string;
+  /** The rule itself: what it checks and how it judges a resource or the topology. */
   readonly rule: PolicyRule;
+  /**
+   * `error` for the embassy's promises (integrity, availability, custody), `warning` for detection
+   * controls; a pack with `warningsAsErrors` raises every warning to an error.
+   */
   readonly level: RuleLevel;
   /** What to change, for the finding's message. */
   readonly fix: string;
@@ -131,6 +136,11 @@ export interface EmbassyPackProps {
  * resources to the stack, ahead of the pack.
  */
 export class EmbassyPack implements IAspect {
+  /**
+   * What the rules are told, resolved from the props and the topology: the retention floor (30 days
+   * unless tightened), the custody AWS account and Azure administrators, and each registry's
+   * retention.
+   */
   public readonly options: RuleOptions;
   private readonly topology?: Topology;
   private readonly warningsAsErrors: boolean;

@@ -14,6 +14,7 @@ export interface PolicyFinding {
   readonly ruleId: string;
   /** The rule's name, e.g. `StoreHasWormRetention`. */
   readonly rule: string;
+  /** The level the pack gives the rule: an unsuppressed `error` fails synth, a `warning` is only reported. */
   readonly level: RuleLevel;
   /** The stack's construct path; empty for a topology finding. */
   readonly stack: string;
@@ -25,17 +26,31 @@ export interface PolicyFinding {
   readonly address: string;
   /** `[rule id] where (type): what is wrong. Fix: how.` */
   readonly message: string;
+  /**
+   * Whether a suppression covers the finding; a suppressed finding never fails synth but stays in
+   * the report.
+   */
   readonly suppressed: boolean;
   /** The suppression that covers the finding: where it was added and why. */
-  readonly suppression?: { readonly path: string; readonly reason: string };
+  readonly suppression?: {
+    /** The construct path where the suppression was added (the finding's own path or an ancestor's). */
+    readonly path: string;
+    /** Why the finding is acceptable, as given when it was added. */
+    readonly reason: string;
+  };
 }
 
 /** A rule of the pack with its results over the whole app. */
 export interface RuleSummary {
+  /** The pack's id for the rule, e.g. `EMB-S02`: what a suppression names. */
   readonly id: string;
+  /** The rule's name, the condition that holds when compliant, e.g. `StoreHasWormRetention`. */
   readonly name: string;
+  /** `error` (a finding fails synth unless suppressed) or `warning` (reported only). */
   readonly level: RuleLevel;
+  /** One sentence: what the rule checks. */
   readonly description: string;
+  /** How to fix a finding of this rule; every finding's message ends with it. */
   readonly fix: string;
   /**
    * Whether anything in the app was of a kind the rule checks. A rule with nothing to check
@@ -45,7 +60,9 @@ export interface RuleSummary {
   readonly applicable: boolean;
   /** Resources (or registries) the rule applied to. */
   readonly checked: number;
+  /** Resources (or registries) that met the rule. */
   readonly compliant: number;
+  /** Resources (or registries) that did not: one finding each, suppressed or not. */
   readonly nonCompliant: number;
   /** Of the non-compliant, how many are suppressed. */
   readonly suppressed: number;
@@ -53,23 +70,38 @@ export interface RuleSummary {
 
 /** A suppression in the app, and how many findings it covers (0: it is stale and can go). */
 export interface SuppressionEntry {
+  /** The id of the suppressed rule, e.g. `EMB-S05`. */
   readonly ruleId: string;
+  /** The construct path where the suppression was added; it covers that construct and its children. */
   readonly path: string;
+  /** Why the finding is acceptable, as given (at least 20 characters); shown in the review. */
   readonly reason: string;
+  /** How many findings this suppression covers; 0 means it is stale and can go. */
   readonly matchedFindings: number;
 }
 
 /** The machine-readable policy result of a synth, for CI and the architect's review. */
 export interface PolicyReport {
+  /** Version of this report format: 1. */
   readonly version: 1;
   /** True when no unsuppressed error finding exists. */
   readonly passed: boolean;
-  readonly summary: { readonly errors: number; readonly warnings: number; readonly suppressed: number };
+  /** Counts of findings over the whole app. */
+  readonly summary: {
+    /** Unsuppressed error findings: synth fails when there is one. */
+    readonly errors: number;
+    /** Unsuppressed warning findings. */
+    readonly warnings: number;
+    /** Findings of either level that a suppression covers. */
+    readonly suppressed: number;
+  };
   /** The stacks the pack checked. */
   readonly stacks: readonly string[];
+  /** Every rule of the pack, in pack order, with its counts over the whole app. */
   readonly rules: readonly RuleSummary[];
   /** Sorted by stack, path and rule id, so two reports diff cleanly. */
   readonly findings: readonly PolicyFinding[];
+  /** Every suppression in the app, with the number of findings it covers. */
   readonly suppressions: readonly SuppressionEntry[];
 }
 

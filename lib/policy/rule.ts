@@ -3,9 +3,16 @@ import type { ResourceView, StackView } from "./private/resource-view";
 
 /** What a rule says about one resource (or one registry, for topology rules). */
 export type RuleOutcome =
-  | { readonly status: "compliant" }
-  | { readonly status: "not-applicable" }
   | {
+      /** The subject meets the rule. */
+      readonly status: "compliant";
+    }
+  | {
+      /** The rule does not concern the subject (never a vacuous pass). */
+      readonly status: "not-applicable";
+    }
+  | {
+      /** The subject breaks the rule: a finding, at the level the pack gives the rule. */
       readonly status: "non-compliant";
       /** What is wrong, each naming the attribute and the value found. */
       readonly problems: readonly string[];
@@ -36,7 +43,9 @@ export interface RuleOptions {
 
 /** Everything a resource rule sees: every resource of the stack, and the pack's options. */
 export interface RuleContext {
+  /** Every resource and data source of the stack being checked, indexed for lookups by type and reference. */
   readonly stack: StackView;
+  /** The facts from the topology the pack was given: retention floor, custody identities. */
   readonly options: RuleOptions;
 }
 
@@ -45,6 +54,7 @@ export interface RuleContext {
  * resource of one of `resourceTypes` at a time and may consult the rest of the stack.
  */
 export interface ResourceRule {
+  /** Discriminant: a rule evaluated once per resource of `resourceTypes` in every stack. */
   readonly kind: "resource";
   /** PascalCase, the condition that holds when compliant: `StoreHasWormRetention`. */
   readonly name: string;
@@ -52,20 +62,30 @@ export interface ResourceRule {
   readonly description: string;
   /** The Terraform types the rule looks at; every other resource is not applicable. */
   readonly resourceTypes: readonly string[];
+  /**
+   * Judges one resource: `COMPLIANT`, `NOT_APPLICABLE` (instead of a vacuous pass), or
+   * non-compliant with one problem per attribute that is wrong, naming the value found.
+   */
   evaluate(resource: ResourceView, context: RuleContext): RuleOutcome;
 }
 
 /** One outcome of a topology rule: `subject` says what it is about (e.g. `registry 'brp'`). */
 export interface TopologyOutcome {
+  /** What the outcome is about, as messages name it, e.g. `registry 'brp'`. */
   readonly subject: string;
+  /** What the rule says about the subject. */
   readonly outcome: RuleOutcome;
 }
 
 /** A rule over the validated topology as a whole. */
 export interface TopologyRule {
+  /** Discriminant: a rule evaluated once per synth, on the topology rather than on resources. */
   readonly kind: "topology";
+  /** PascalCase, the condition that holds when compliant: `RegistriesReachForeignSite`. */
   readonly name: string;
+  /** One sentence: what the rule checks, for the review. */
   readonly description: string;
+  /** Judges the topology: one outcome per subject it concerns (e.g. per registry). */
   evaluate(topology: Topology): readonly TopologyOutcome[];
 }
 

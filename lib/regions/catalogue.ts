@@ -49,7 +49,9 @@ export interface Region {
 
 /** A point on the Earth's surface, in decimal degrees. */
 export interface Coordinates {
+  /** Latitude in decimal degrees, -90 to 90, north positive. */
   readonly latitude: number;
+  /** Longitude in decimal degrees, -180 to 180, east positive. */
   readonly longitude: number;
 }
 

@@ -56,6 +56,14 @@ export const AZURE_OBJECT_REPLICATION_MAX_TARGETS = 2;
 /** What both Azure object replication mechanisms are, for the per-source-account target limit. */
 export const AZURE_OBJECT_REPLICATION_FAMILY = "azure-object-replication";
 
+/**
+ * Azure object replication without priority (lib/azure/replication-link.ts): every blob version
+ * into the target's locked WORM container, re-encrypted with the target's key, planned at
+ * {@link AZURE_OBJECT_REPLICATION_RPO_MINUTES} (no time SLA), at most
+ * {@link AZURE_OBJECT_REPLICATION_MAX_TARGETS} targets per source account. What an Azure link gets
+ * when {@link priorityReplicationBlocker} names a reason, or when its source account's one
+ * priority policy is taken.
+ */
 export const AZURE_OBJECT_REPLICATION: LinkMechanism = {
   name: AZURE_OBJECT_REPLICATION_FAMILY,
   description:
@@ -143,9 +151,15 @@ export function stateStorageReplication(everyMinutes: number): LinkMechanism {
   };
 }
 
+/**
+ * The mechanism chosen for a link, or why no mechanism can serve it. Narrow on `ok`: a refusal's
+ * `reason` completes a message that starts with the link's name.
+ */
 export type MechanismChoice =
   | {
+      /** The link can be built (or, between two datacenters, validated): `mechanism` says how. */
       readonly ok: true;
+      /** The best mechanism the link qualifies for, with its achievable RPO. */
       readonly mechanism: LinkMechanism;
       /**
        * Why the link did not get a faster mechanism of its clouds (an Azure link that cannot have
@@ -154,7 +168,15 @@ export type MechanismChoice =
        */
       readonly slowerBecause?: string;
     }
-  | { readonly ok: false; readonly reason: string };
+  | {
+      /** No mechanism serves the link: it cannot be built, and validation fails. */
+      readonly ok: false;
+      /**
+       * Why, and what to do instead, e.g. "connects aws site 'a' to azure site 'b'; no copy between
+       * two clouds is built ...; declare the state's datacenter as the primary".
+       */
+      readonly reason: string;
+    };
 
 /**
  * Why an Azure link from `from` to `to` cannot have priority replication by where its ends are,

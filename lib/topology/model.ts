@@ -20,7 +20,15 @@ export interface Place {
 
 /** What every site has, whatever runs it. */
 interface SiteBase {
+  /**
+   * The site's unique id from the topology file (`nl-primary`); its stack and resource-name prefix
+   * are `<topology name>-<id>`.
+   */
   readonly id: string;
+  /**
+   * `domestic`: in the home country. `foreign`: abroad and at least `rules.minForeignDistanceKm`
+   * from every domestic site.
+   */
   readonly role: "domestic" | "foreign";
   /** Whether registries are written here; exactly one site is the primary. */
   readonly primary: boolean;
@@ -32,15 +40,21 @@ interface SiteBase {
 
 /** An AWS site, with the facts derived from its region: country, coordinates, partition, jurisdiction. */
 export interface AwsSite extends SiteBase {
+  /** Discriminant: an AWS region site. */
   readonly cloud: "aws";
+  /** The AWS region name as Terraform takes it, e.g. `eu-south-2`. */
   readonly region: string;
+  /** The catalogue entry of `region`: partition, country, coordinates, jurisdiction, continent. */
   readonly regionInfo: Region;
 }
 
 /** An Azure site, with the facts derived from its region. */
 export interface AzureSite extends SiteBase {
+  /** Discriminant: an Azure region site. */
   readonly cloud: "azure";
+  /** The Azure region name as Terraform takes it, e.g. `westeurope`. */
   readonly region: string;
+  /** The catalogue entry of `region`: partition, country, coordinates, jurisdiction, continent. */
   readonly regionInfo: Region;
 }
 
@@ -71,8 +85,15 @@ export interface OnPremIdentity {
  * from it is, and its copy job gets a push plan.
  */
 export interface OnPremSite extends SiteBase {
+  /** Discriminant: a datacenter the state runs itself. */
   readonly cloud: "onprem";
+  /** The datacenter's city, country and coordinates as declared (also its `place`). */
   readonly location: SiteLocation;
+  /**
+   * The datacenter's VPN device: each cloud site it links to gets a site-to-site VPN to it.
+   * @default - no VPN: its copy job reaches AWS stores over their public endpoints, and it cannot
+   * send to Azure
+   */
   readonly vpn?: SiteVpn;
   /** Empty when the site sends to no cloud. */
   readonly identity: OnPremIdentity;
@@ -84,6 +105,10 @@ export interface OnPremSite extends SiteBase {
  */
 export type Site = CloudSite | OnPremSite;
 
+/**
+ * A registry as the topology file declares it: id, title, `rpoMinutes` and `retentionDays`
+ * (validated: retention at least `rules.minRetentionDays`).
+ */
 export type Registry = RegistryDocument;
 
 /** How a link moves data, and the freshness it can promise. */
@@ -107,16 +132,35 @@ export interface LinkMechanism {
 
 /** A replication link between two validated sites, with the registries it carries. */
 export interface Link {
+  /** The site the copy is taken from: always the primary. */
   readonly from: Site;
+  /** The site that receives the copy; never the primary. */
   readonly to: Site;
+  /**
+   * The registries the link carries (all of the topology's when the file named none); each one's
+   * `rpoMinutes` is at least the mechanism's achievable RPO.
+   */
   readonly registries: readonly Registry[];
+  /**
+   * How the link copies (S3 replication with RTC, Azure object replication, the state's copy job,
+   * ...) and the RPO it can promise.
+   */
   readonly mechanism: LinkMechanism;
   /** The schedule of a link from an on-premises site, in minutes (its RPO); absent on links from cloud sites. */
   readonly everyMinutes?: number;
 }
 
+/** The owning state's identities per cloud (the topology's `custody`): nobody else is granted anything. */
 export interface Custody {
+  /**
+   * The AWS account and IAM principals; present whenever a site is on AWS.
+   * @default - none: the topology has no AWS site
+   */
   readonly aws?: AwsCustody;
+  /**
+   * The Entra ID tenant, subscription and object ids; present whenever a site is on Azure.
+   * @default - none: the topology has no Azure site
+   */
   readonly azure?: AzureCustody;
 }
 
@@ -128,15 +172,25 @@ export interface Alerts {
 
 /** A topology that passed every rule: what the stacks are built from. */
 export interface Topology {
+  /** Version of the topology file format: always 1. */
   readonly version: 1;
+  /** The embassy's name (`nl-embassy`): prefixes every stack and resource name. */
   readonly name: string;
+  /** ISO 3166-1 alpha-2 code of the owning state (`NL`), a real country code. */
   readonly home: string;
+  /** The owning state's identities per cloud. */
   readonly custody: Custody;
+  /** The validation rules the topology passed, defaults applied. */
   readonly rules: TopologyRules;
+  /** Every site, in file order: cloud sites get a stack each, on-premises sites none. */
   readonly sites: readonly Site[];
+  /** The one site where registries are written; every link starts here. */
   readonly primary: Site;
+  /** Every registry, in file order; all are held at the primary. */
   readonly registries: readonly Registry[];
+  /** Every link, in file order, each with its chosen mechanism. */
   readonly links: readonly Link[];
+  /** Who is told when a promise is at risk (no one when the file has no `alerts`). */
   readonly alerts: Alerts;
   /** Things allowed but worth an architect's attention (e.g. no foreign copy yet). */
   readonly warnings: readonly string[];

@@ -16,6 +16,10 @@ export class TopologyError extends Error {
   constructor(
     /** The file (or other source) the topology came from. */
     public readonly source: string,
+    /**
+     * Every problem found (at least one), in the order the checks ran, each with its path in the
+     * document and, when known, its line.
+     */
     public readonly problems: readonly TopologyProblem[],
   ) {
     super(formatProblems(source, problems));

@@ -21,6 +21,7 @@ const UNSUPPORTED_REGION = /^(us-gov-|cn-|us-iso|us-isob-|eu-isoe-|us-isof-)/;
 /** Partitions whose endpoints, ARNs and service principals the constructs build for. */
 const BUILDABLE_PARTITIONS: readonly string[] = ["aws", "azure"];
 
+/** How {@link validateTopology} reaches what the topology refers to outside itself. */
 export interface ValidationOptions {
   /**
    * Reads a file the topology names (an on-premises site's trust anchor certificate), given the
@@ -30,9 +31,23 @@ export interface ValidationOptions {
   readonly readFile?: (path: string) => string;
 }
 
+/**
+ * The outcome of {@link validateTopology}: a validated topology (possibly with warnings), or every
+ * problem found. Narrow on `ok`.
+ */
 export type ValidationResult =
-  | { readonly ok: true; readonly topology: Topology }
-  | { readonly ok: false; readonly problems: readonly TopologyProblem[] };
+  | {
+      /** Every rule passed. */
+      readonly ok: true;
+      /** The resolved topology the stacks are built from; its `warnings` list what is allowed but worth a look. */
+      readonly topology: Topology;
+    }
+  | {
+      /** At least one rule failed. */
+      readonly ok: false;
+      /** Every problem found, in the order the rules ran, each naming its path and the value received. */
+      readonly problems: readonly TopologyProblem[];
+    };
 
 /**
  * What is known of the parts of a topology file that failed their shape check, so that the
@@ -43,7 +58,14 @@ export interface UnreadParts {
    * The index in the file of each entry of the draft's `sites`, `registries` and `links`: the
    * draft holds only the entries that passed their shape check, problems name the file's index.
    */
-  readonly positions: { readonly sites: readonly number[]; readonly registries: readonly number[]; readonly links: readonly number[] };
+  readonly positions: {
+    /** For each entry of the draft's `sites`, its 0-based index in the file's `sites`. */
+    readonly sites: readonly number[];
+    /** For each entry of the draft's `registries`, its 0-based index in the file's `registries`. */
+    readonly registries: readonly number[];
+    /** For each entry of the draft's `links`, its 0-based index in the file's `links`. */
+    readonly links: readonly number[];
+  };
   /**
    * Parts of the document that are missing or failed their shape check, by path: `name`, `home`,
    * `custody.aws`, `custody.azure`, `rules.<key>`, `alerts`, and `sites`, `registries` or `links`
@@ -51,14 +73,35 @@ export interface UnreadParts {
    */
   readonly parts: ReadonlySet<string>;
   /** Sites that failed their shape check, with what could still be read of them. */
-  readonly sites: readonly { readonly index: number; readonly id?: string; readonly primary?: boolean }[];
+  readonly sites: readonly {
+    /** The site's 0-based index in the file's `sites`. */
+    readonly index: number;
+    /** The site's id, when it is a valid one; absent when unreadable. */
+    readonly id?: string;
+    /** Whether the site says it is the primary, when that could be read; absent when unreadable. */
+    readonly primary?: boolean;
+  }[];
   /** Registries that failed their shape check, with their id when it could be read. */
-  readonly registries: readonly { readonly index: number; readonly id?: string }[];
+  readonly registries: readonly {
+    /** The registry's 0-based index in the file's `registries`. */
+    readonly index: number;
+    /** The registry's id, when it is a valid one; absent when unreadable. */
+    readonly id?: string;
+  }[];
   /**
    * Links that failed their shape check, with their ends when they could be read, and the
    * registries they carry: a list, "all" (the key is absent), or undefined when unreadable.
    */
-  readonly links: readonly { readonly index: number; readonly from?: string; readonly to?: string; readonly registries?: readonly string[] | "all" }[];
+  readonly links: readonly {
+    /** The link's 0-based index in the file's `links`. */
+    readonly index: number;
+    /** The source site id, when it could be read. */
+    readonly from?: string;
+    /** The target site id, when it could be read. */
+    readonly to?: string;
+    /** The registry ids it carries, `"all"` when the key is absent, or absent when unreadable. */
+    readonly registries?: readonly string[] | "all";
+  }[];
 }
 
 /**
@@ -67,15 +110,33 @@ export interface UnreadParts {
  * there, so an author sees the shape problems and the semantic ones in one pass.
  */
 export interface TopologyDraft {
+  /**
+   * The topology's name; absent when it failed its shape check.
+   * @default - unread: the rules that need the name are skipped
+   */
   readonly name?: string;
   /** Absent when it failed its shape check. */
   readonly home?: string;
+  /**
+   * The custody identities per cloud that passed their shape check (a cloud whose custody failed is
+   * listed in `unread.parts`).
+   */
   readonly custody: TopologyDocument["custody"];
   /** A rule is absent when it failed its shape check. */
   readonly rules: Partial<TopologyRules>;
+  /**
+   * The sites that passed their shape check, in file order (`unread.positions.sites` maps them to
+   * the file).
+   */
   readonly sites: readonly SiteDocument[];
+  /** The registries that passed their shape check, in file order. */
   readonly registries: readonly RegistryDocument[];
+  /** The links that passed their shape check, in file order. */
   readonly links: readonly LinkDocument[];
+  /**
+   * Who is told when a promise is at risk.
+   * @default - nobody is emailed (a warning when the topology has a cloud site)
+   */
   readonly alerts?: TopologyDocument["alerts"];
   /** @default - nothing unread: the draft is a whole document */
   readonly unread?: UnreadParts;
