@@ -885,7 +885,7 @@ describe("each matrix assertion fails when the grant it guards changes (the nl-e
         return mutate((json) => (json(stack).resource.azurerm_role_assignment[a.name].scope = `\${${storeAt(site, first).account.address}.id}`));
       },
       ingestProblems,
-      new RegExp(`^${site}: the ingest identity of ${dc} holds '${escape(ingestRole.name)}' at ${escape(pathOf(storeAt(site, first).account))}, beyond the carried registries' containers$`),
+      new RegExp(`^${site}: the ingest identity of ${dc} holds '${escape(ingestRole.name)}' at ${escape(pathOf(storeAt(site, first).account))}, beyond the carried registries' containers and its site's signing key$`),
     ],
     [
       "the ingest grant moves to the flow-log account",
