@@ -44,6 +44,7 @@ export interface ISigningKey {
   grantAudit(role: IRoleRef): void;
 }
 
+/** Properties of a {@link SigningKey}: whose custody it is under, where it lives and what it signs. */
 export interface SigningKeyProps {
   /** The owning state's AWS identities: custodians administer the key, everyone in custody verifies. */
   readonly custody: AwsCustody;

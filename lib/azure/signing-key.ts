@@ -31,6 +31,7 @@ export interface ISigningKey {
   grantVerify(grantId: string, principalId: string): RoleAssignment;
 }
 
+/** Properties of a {@link SigningKey}: the vault it lives in, its name, where its signer and verifier roles are defined, and its rotation. */
 export interface SigningKeyProps {
   /** The site's custody vault (Premium: HSM-backed keys). */
   readonly vault: ICustodyKeyVault;
