@@ -8,16 +8,16 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { loadTopologyFile } from "../topology/load";
 import type { Topology } from "../topology/model";
 import { TopologyError } from "../topology/problems";
 import { AccessError, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, UsageError } from "./errors";
 import { openStore } from "./open-store";
 import { progressFor } from "./progress";
-import { push } from "./push";
+import { push, signingKeyFor } from "./push";
 import { type KeyRef, parseKeyRef } from "./signing";
-import { transferOptions } from "./store";
+import { PART_SIZE_MIB, transferOptions } from "./store";
 import { custodyVaults, pushTargets, storeAt, synthDir } from "./targets";
 import { formatReport, verify } from "./verify";
 
@@ -40,6 +40,14 @@ function packageVersion(): string {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+function partSize(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < PART_SIZE_MIB.min || n > PART_SIZE_MIB.max) {
+    throw new InvalidArgumentError(`must be a whole number of MiB from ${PART_SIZE_MIB.min} to ${PART_SIZE_MIB.max}, got '${value}'`);
+  }
+  return n;
+}
+
 interface Common {
   readonly topology: string;
   readonly registry: string;
@@ -51,6 +59,7 @@ interface PushOptions extends Common {
   readonly from: string;
   readonly site: string[];
   readonly signingKey?: string;
+  readonly partSize?: number;
   readonly dryRun?: boolean;
 }
 interface VerifyOptions extends Common {
@@ -108,13 +117,17 @@ function program(io: Io, chosen: (verb: "push" | "verify", options: PushOptions 
   )
     .requiredOption("--from <dir>", "the folder holding the snapshot's files")
     .option("--site <id>", "only this target site (repeatable)", collect, [])
-    .option("--signing-key <ref>", "sign the manifest with this key: a KMS key ARN, a Key Vault key id (https://VAULT.vault.azure.net/keys/NAME[/VERSION]) or file:PATH to a PEM private key")
-    .option("--dry-run", "print '<site> <url>' for each target and send nothing")
+    .option(
+      "--signing-key <ref>",
+      "sign every target's manifest with this key: a KMS key ARN, a Key Vault key id (https://VAULT.vault.azure.net/keys/NAME[/VERSION]) or file:PATH to a PEM private key (default: the signing key the stacks create: a datacenter primary signs each target's manifest with that site's key, a cloud primary with its own)",
+    )
+    .option("--part-size <MiB>", `send files larger than this in parts (S3 multipart, Azure blocks) of this size, ${PART_SIZE_MIB.min} to ${PART_SIZE_MIB.max} (default: 16 MiB parts for files over 64 MiB)`, partSize)
+    .option("--dry-run", "print '<site> <url>' for each target (and on stderr the key that would sign its manifest) and send nothing")
     .action((options: PushOptions) => chosen("push", options));
   common(root.command("verify").description("Check a site's store against a manifest: its signature, and every object present with the manifest's size and SHA-256."))
     .requiredOption("--site <id>", "the site to check")
     .option("--manifest <latest|time>", "the manifest to check against: latest, or a snapshot time (2026-01-31T12:00:00.000Z)", "latest")
-    .option("--public-key <ref>", "check the signature with this key: file:PATH to a PEM key, a KMS key ARN or a Key Vault key id (default: the key the manifest names, only if it is in the topology's custody)")
+    .option("--public-key <ref>", "check the signature with this key: file:PATH to a PEM key, a KMS key ARN or a Key Vault key id (default: the site's signing key that the synth output names, when the manifest was signed with it; else the key the manifest names, only if it is in the topology's custody)")
     .option("--deep", "re-hash every object's content instead of trusting the stored checksum")
     .action((options: VerifyOptions) => chosen("verify", options));
   return root;
@@ -154,19 +167,25 @@ async function runPush(o: PushOptions, io: Io): Promise<number> {
   const signingKey: KeyRef | undefined = o.signingKey !== undefined ? parseKeyRef(o.signingKey, "--signing-key") : undefined;
   const targets = pushTargets(topology, synthDir(o.out, io.env), o.registry, o.site);
   if (o.dryRun) {
-    if (o.json) io.stdout.write(`${JSON.stringify({ registry: o.registry, targets: targets.map((t) => ({ site: t.site, url: t.url })) }, null, 2)}\n`);
-    else for (const t of targets) io.stdout.write(`${t.site} ${t.url}\n`);
+    const keyOf = (t: (typeof targets)[number]) => signingKeyFor({ signingKey }, t)?.ref ?? null;
+    if (o.json) io.stdout.write(`${JSON.stringify({ registry: o.registry, targets: targets.map((t) => ({ site: t.site, url: t.url, signingKey: keyOf(t) })) }, null, 2)}\n`);
+    else {
+      for (const t of targets) io.stdout.write(`${t.site} ${t.url}\n`);
+      // The keys go to stderr, so the '<site> <url>' lines on stdout stay what scripts read.
+      for (const t of targets) io.stderr.write(`${t.site} manifest ${keyOf(t) ? `signed with ${keyOf(t)}` : "unsigned: no --signing-key and no key in the synth output"}\n`);
+    }
     return EXIT_OK;
   }
   const progress = progressFor(io.stderr, !o.json);
   try {
-    const result = await push({ topology, registry: o.registry, from: o.from, targets, endpoints, signingKey, env: io.env, progress, warn: (m) => io.stderr.write(`warning: ${m}\n`) });
+    const transfer = transferOptions(o.partSize);
+    const result = await push({ topology, registry: o.registry, from: o.from, targets, endpoints, signingKey, transfer, env: io.env, progress, warn: (m) => io.stderr.write(`warning: ${m}\n`) });
     progress.stop();
     if (o.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else {
       io.stdout.write(`pushed ${result.registry} snapshot ${result.snapshot}: ${result.files} files, ${result.bytes} bytes, manifest ${result.signed ? "signed" : "unsigned"}\n`);
       for (const t of result.targets) {
-        io.stdout.write(`${t.site} ${t.url}: ${t.sent} sent (${t.sentBytes} bytes), ${t.skipped + t.existed} already there; manifest ${t.manifest}\n`);
+        io.stdout.write(`${t.site} ${t.url}: ${t.sent} sent (${t.sentBytes} bytes), ${t.skipped + t.existed} already there; manifest ${t.manifest}${t.signedWith ? ` signed with ${t.signedWith}` : " unsigned"}\n`);
       }
     }
     return EXIT_OK;
@@ -181,7 +200,7 @@ async function runVerify(o: VerifyOptions, io: Io): Promise<number> {
   const publicKey = o.publicKey !== undefined ? parseKeyRef(o.publicKey, "--public-key") : undefined;
   const out = synthDir(o.out, io.env);
   const ref = storeAt(topology, out, o.site, o.registry);
-  const store = openStore(ref, transferOptions(io.env), io.env, endpoints.get(o.site));
+  const store = openStore(ref, transferOptions(), io.env, endpoints.get(o.site));
   const report = await verify({ topology, registry: o.registry, store, manifest: o.manifest, publicKey, deep: o.deep === true, custodyVaults: custodyVaults(out) });
   io.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
   return report.ok ? EXIT_OK : EXIT_PROBLEM;

@@ -11,11 +11,11 @@ import { lstatSync, readdirSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { UsageError, AccessError, describeError } from "./errors";
 import { type FileDigests, hashFile } from "./hash";
-import { type Manifest, type ManifestObject, MANIFEST_FORMAT, OBJECTS_PREFIX, manifestBytes, manifestKey, objectKey } from "./manifest";
+import { type Manifest, type ManifestObject, type ManifestSignature, MANIFEST_FORMAT, OBJECTS_PREFIX, manifestBytes, manifestKey, objectKey } from "./manifest";
 import { openStore } from "./open-store";
 import type { Progress } from "./progress";
 import { type KeyRef, signManifest } from "./signing";
-import { parallel, transferOptions } from "./store";
+import { type TransferOptions, parallel } from "./store";
 import type { StoreRef } from "./targets";
 import type { Topology } from "../topology/model";
 
@@ -25,7 +25,9 @@ export interface PushRequest {
   readonly from: string;
   readonly targets: readonly StoreRef[];
   readonly endpoints: ReadonlyMap<string, string>;
+  /** --signing-key: signs every target's manifest; absent, each target's own key from synth signs. */
   readonly signingKey?: KeyRef;
+  readonly transfer: TransferOptions;
   readonly env: NodeJS.ProcessEnv;
   readonly progress: Progress;
   /** Called when a non-fatal thing deserves the operator's attention. */
@@ -44,6 +46,8 @@ export interface TargetResult {
   /** Objects sent but answered "already exists" (the identity could not list). */
   readonly existed: number;
   readonly manifest: string;
+  /** The key the manifest names as its signer (`file` for a local key); absent when unsigned. */
+  readonly signedWith?: string;
 }
 
 export interface PushResult {
@@ -51,8 +55,19 @@ export interface PushResult {
   readonly snapshot: string;
   readonly files: number;
   readonly bytes: number;
+  /** Whether every target's manifest is signed. */
   readonly signed: boolean;
   readonly targets: readonly TargetResult[];
+}
+
+/**
+ * The key that signs a target's manifest: --signing-key for every target when given, else the key
+ * synth names for the target (a datacenter primary's target: that site's own key, which its ingest
+ * identity may sign with; a cloud primary: the primary's key). See signingKeySiteIds in
+ * stacks/push-plan.ts for why each target signs with its own key.
+ */
+export function signingKeyFor(req: Pick<PushRequest, "signingKey">, target: StoreRef): KeyRef | undefined {
+  return req.signingKey ?? target.signingKey;
 }
 
 /** Every regular file under `dir`, as [absolute path, path relative to dir with '/'], sorted by the latter. */
@@ -83,15 +98,6 @@ export function filesUnder(dir: string): [string, string][] {
   return out;
 }
 
-/** Test hook: DATA_EMBASSY_TEST_KILL_AFTER_UPLOADS=N kills this process (SIGKILL, no cleanup) after N objects were sent. */
-function killSwitch(env: NodeJS.ProcessEnv): () => void {
-  const limit = Number(env.DATA_EMBASSY_TEST_KILL_AFTER_UPLOADS);
-  let sent = 0;
-  return () => {
-    if (Number.isInteger(limit) && limit > 0 && ++sent >= limit) process.kill(process.pid, "SIGKILL");
-  };
-}
-
 export async function push(req: PushRequest): Promise<PushResult> {
   const files = filesUnder(req.from);
   const snapshot = new Date().toISOString();
@@ -108,19 +114,26 @@ export async function push(req: PushRequest): Promise<PushResult> {
     const d = digests.get(abs)!;
     return { path, key: objectKey(d.sha256), size: d.size, sha256: d.sha256 };
   });
-  let manifest: Manifest = { format: MANIFEST_FORMAT, topology: req.topology.name, registry: req.registry, snapshot, objects };
+  // One statement for every target: the manifests differ only in their signature block.
+  const manifest: Manifest = { format: MANIFEST_FORMAT, topology: req.topology.name, registry: req.registry, snapshot, objects };
   // Sign before sending anything: a key that cannot sign stops the push before any transfer.
-  if (req.signingKey) manifest = { ...manifest, signature: await signManifest(manifest, req.signingKey) };
-  else req.warn("no --signing-key: the manifest is unsigned, and verify reports an unsigned manifest as a problem");
-  const body = manifestBytes(manifest);
+  // Each distinct key signs once; --signing-key (req.signingKey) signs for every target.
+  const signatures = new Map<string, ManifestSignature>();
+  for (const target of req.targets) {
+    const key = signingKeyFor(req, target);
+    if (key && !signatures.has(key.ref)) signatures.set(key.ref, await signManifest(manifest, key));
+  }
+  const unsigned = req.targets.filter((t) => !signingKeyFor(req, t)).map((t) => t.site);
+  if (unsigned.length > 0) {
+    req.warn(`no --signing-key, and the synth output names no signing key for ${unsigned.join(", ")}: the manifest there is unsigned, and verify reports an unsigned manifest as a problem`);
+  }
   // One upload per distinct content: two files with the same bytes are one object.
   const unique = new Map<string, { abs: string; digests: FileDigests }>();
   for (const [abs] of files) {
     const d = digests.get(abs)!;
     if (!unique.has(d.sha256)) unique.set(d.sha256, { abs, digests: d });
   }
-  const transfer = transferOptions(req.env);
-  const uploaded = killSwitch(req.env);
+  const transfer = req.transfer;
   const results: TargetResult[] = [];
   for (const target of req.targets) {
     const store = openStore(target, transfer, req.env, req.endpoints.get(target.site));
@@ -155,7 +168,6 @@ export async function push(req: PushRequest): Promise<PushResult> {
       if (result === "sent") {
         sent++;
         sentBytes += item.digests.size;
-        uploaded();
       } else existed++;
     };
     // Small files many at a time; large files one at a time (each already sends parts in parallel),
@@ -164,6 +176,9 @@ export async function push(req: PushRequest): Promise<PushResult> {
     await parallel(todo.filter((t) => t.digests.size > transfer.singlePutMaxBytes), 1, one);
     bar.done();
     const key = manifestKey(snapshot);
+    const signingKey = signingKeyFor(req, target);
+    const signature = signingKey ? signatures.get(signingKey.ref) : undefined;
+    const body = manifestBytes(signature ? { ...manifest, signature } : manifest);
     let written;
     try {
       written = await store.putBytes(key, body, "application/json");
@@ -171,7 +186,7 @@ export async function push(req: PushRequest): Promise<PushResult> {
       throw new AccessError(`writing manifest ${key} to ${where} failed: ${describeError(e)}`);
     }
     if (written === "exists") throw new AccessError(`manifest ${key} already exists at ${where}: another push took a snapshot at the same millisecond; push again`);
-    results.push({ site: target.site, url: target.url, sent, sentBytes, skipped, existed, manifest: key });
+    results.push({ site: target.site, url: target.url, sent, sentBytes, skipped, existed, manifest: key, signedWith: signature?.key });
   }
-  return { registry: req.registry, snapshot, files: files.length, bytes: totalBytes, signed: manifest.signature !== undefined, targets: results };
+  return { registry: req.registry, snapshot, files: files.length, bytes: totalBytes, signed: results.every((r) => r.signedWith !== undefined), targets: results };
 }

@@ -39,6 +39,25 @@ export function parseKeyRef(text: string, option: string): KeyRef {
   );
 }
 
+/**
+ * The KMS key behind an alias, as an alias ARN: `arn:<partition>:kms:<region>:<account>:alias/<name>`.
+ * KMS takes an alias name or alias ARN wherever a KeyId is asked for (Sign, GetPublicKey); the ARN
+ * also pins the account, so a caller whose credentials belong to another account fails instead of
+ * signing with a same-named alias there ("To specify a KMS key in a different AWS account, you must
+ * use the key ARN or alias ARN": https://docs.aws.amazon.com/kms/latest/APIReference/API_Sign.html#KMS-Sign-request-KeyId).
+ * Used for the keys synth names (an alias is known at synth, the key's ARN only after deploy); the
+ * manifest then records the key ARN that KMS reports as the signer, so a later re-pointed alias
+ * changes nothing about what a manifest says. Users still give key ARNs (see parseKeyRef).
+ */
+export function kmsAliasRef(partition: string, region: string, account: string, alias: string): KeyRef {
+  return { kind: "kms", ref: `arn:${partition}:kms:${region}:${account}:${alias}`, region, account };
+}
+
+/** A Key Vault key by its versionless id `https://<vault>.vault.azure.net/keys/<name>` (signs with the newest version). */
+export function keyVaultRef(vault: string, name: string): KeyRef {
+  return { kind: "keyvault", ref: `https://${vault}.vault.azure.net/keys/${name}`, vault, name };
+}
+
 /** SHA-256 (hex) of a public key's DER SubjectPublicKeyInfo. */
 export function publicKeyFingerprint(key: KeyObject): string {
   return createHash("sha256").update(key.export({ type: "spki", format: "der" })).digest("hex");
@@ -92,7 +111,17 @@ function kmsClient(region: string) {
 
 /** The public key behind a key reference (for a `file:` private key, its public half). */
 export async function publicKeyOf(key: KeyRef): Promise<KeyObject> {
+  return (await resolveKey(key)).pub;
+}
+
+/**
+ * The public key behind a reference and the reference of the exact key version it belongs to: for a
+ * versionless Key Vault id, the newest version's id (`KeyVaultKey.id` includes the version); for
+ * any other reference, the reference itself.
+ */
+async function resolveKey(key: KeyRef): Promise<{ pub: KeyObject; ref: string }> {
   let pub: KeyObject;
+  let ref = key.ref;
   try {
     if (key.kind === "file") pub = createPublicKey(readPem(key.ref, key.path));
     else if (key.kind === "kms") {
@@ -104,7 +133,10 @@ export async function publicKeyOf(key: KeyRef): Promise<KeyObject> {
       const { KeyClient } = require("@azure/keyvault-keys") as typeof import("@azure/keyvault-keys");
       const { DefaultAzureCredential } = require("@azure/identity") as typeof import("@azure/identity");
       const client = new KeyClient(`https://${key.vault}.vault.azure.net`, new DefaultAzureCredential());
+      // Without a version, getKey returns the newest version, and its id names that version:
+      // https://learn.microsoft.com/azure/key-vault/keys/javascript-developer-guide-get-key ("Get latest version: await client.getKey(name)")
       const vaultKey = await client.getKey(key.name, key.version ? { version: key.version } : {});
+      if (vaultKey.id) ref = vaultKey.id;
       const jwk = vaultKey.key;
       if (!jwk?.x || !jwk.y || jwk.crv !== "P-256") throw new UsageError(`Key Vault key '${key.ref}' must be an EC P-256 key, got ${jwk?.kty} ${jwk?.crv ?? ""}`.trim());
       pub = createPublicKey({ key: { kty: "EC", crv: "P-256", x: Buffer.from(jwk.x).toString("base64url"), y: Buffer.from(jwk.y).toString("base64url") }, format: "jwk" });
@@ -115,7 +147,7 @@ export async function publicKeyOf(key: KeyRef): Promise<KeyObject> {
     throw new AccessError(`cannot read the public key of '${key.ref}': ${describeError(e)}`);
   }
   requireP256(pub, key.ref);
-  return pub;
+  return { pub, ref };
 }
 
 /** Signs the manifest's statement with the key; returns the signature block to embed. */
@@ -123,6 +155,8 @@ export async function signManifest(manifest: Manifest, key: KeyRef): Promise<Man
   const statement = signedStatement(manifest);
   let der: Buffer;
   let pub: KeyObject;
+  // What the manifest names as its signer: the exact key (version) that signed.
+  let signer = key.ref;
   if (key.kind === "file") {
     let priv: KeyObject;
     try {
@@ -140,19 +174,28 @@ export async function signManifest(manifest: Manifest, key: KeyRef): Promise<Man
     try {
       // RAW: KMS hashes the message with SHA-256 and signs the digest; DER out.
       // https://docs.aws.amazon.com/kms/latest/APIReference/API_Sign.html
+      // KeyId may be a key ARN or an alias ARN (kmsAliasRef); the answer's KeyId is "the Amazon
+      // Resource Name (key ARN) of the asymmetric KMS key that was used to sign the message"
+      // (https://docs.aws.amazon.com/kms/latest/APIReference/API_Sign.html#API_Sign_ResponseSyntax).
       const out = await kmsClient(key.region).send(new SignCommand({ KeyId: key.ref, Message: statement, MessageType: "RAW", SigningAlgorithm: "ECDSA_SHA_256" }));
       if (!out.Signature) throw new Error("no signature in the answer");
       der = Buffer.from(out.Signature);
+      if (out.KeyId && KMS_ARN.test(out.KeyId)) signer = out.KeyId;
     } catch (e) {
       throw new AccessError(`KMS could not sign with '${key.ref}': ${describeError(e)}`);
     }
   } else {
-    pub = await publicKeyOf(key);
+    // A versionless id (the keys synth names) is resolved to the newest version first, and that
+    // version signs: the public key checked below and the id the manifest names are then the
+    // signer's, also after the vault rotates the key (the stacks set a rotation policy), and a
+    // verifier can fetch exactly that version. (Key Vault would also sign with the newest version
+    // given no version at all: https://github.com/Azure/azure-sdk-for-go/issues/23866.)
+    ({ pub, ref: signer } = await resolveKey(key));
     try {
       // ES256 signs a SHA-256 digest and returns r||s (RFC 7518 section 3.4):
       // https://learn.microsoft.com/rest/api/keyvault/keys/sign/sign
       const digest = createHash("sha256").update(statement).digest();
-      const out = await keyVaultCrypto(key.ref).sign("ES256", digest);
+      const out = await keyVaultCrypto(signer).sign("ES256", digest);
       der = p1363ToDer(out.result);
     } catch (e) {
       throw new AccessError(`Key Vault could not sign with '${key.ref}': ${describeError(e)}`);
@@ -160,7 +203,7 @@ export async function signManifest(manifest: Manifest, key: KeyRef): Promise<Man
   }
   const signature: ManifestSignature = {
     algorithm: SIGNATURE_ALGORITHM,
-    key: key.kind === "file" ? "file" : key.ref,
+    key: key.kind === "file" ? "file" : signer,
     publicKeySha256: publicKeyFingerprint(pub),
     value: der.toString("base64"),
   };

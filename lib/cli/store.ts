@@ -56,13 +56,18 @@ const MiB = 1024 * 1024;
  * Azure allows Put Blob up to 5000 MiB and Put Block up to 4000 MiB, at most 50,000 committed
  * blocks (https://learn.microsoft.com/rest/api/storageservices/put-block#remarks). Smaller units
  * make a retry cheap and keep memory at partBytes x partConcurrency per large file.
- * DATA_EMBASSY_PART_BYTES (tests) sets both the part size and the single-PUT limit.
+ * `push --part-size MiB` sets both the part size and the single-PUT limit (files larger than one
+ * part go in parts of that size): smaller parts for a slow or flaky link, where a failed part is
+ * cheap to resend; larger ones for fewer requests. 5 MiB is S3's smallest part, 4000 MiB Azure's
+ * largest block.
  */
-export function transferOptions(env: NodeJS.ProcessEnv): TransferOptions {
-  const override = Number(env.DATA_EMBASSY_PART_BYTES);
-  if (Number.isSafeInteger(override) && override >= 5 * MiB) return { singlePutMaxBytes: override, partBytes: override, partConcurrency: 4 };
+export function transferOptions(partMiB?: number): TransferOptions {
+  if (partMiB !== undefined) return { singlePutMaxBytes: partMiB * MiB, partBytes: partMiB * MiB, partConcurrency: 4 };
   return { singlePutMaxBytes: 64 * MiB, partBytes: 16 * MiB, partConcurrency: 4 };
 }
+
+/** The bounds of `--part-size` in MiB (see {@link transferOptions}). */
+export const PART_SIZE_MIB = { min: 5, max: 4000 } as const;
 
 /** The part size for a file: the configured one, grown so the file needs at most `maxParts` parts. */
 export function partSizeFor(size: number, options: TransferOptions, maxParts: number): number {

@@ -6,6 +6,10 @@
  * - a cloud site's `cdk.tf.json`: the store's bucket (output `store-<registry>-bucket-name`) or
  *   storage account (output `store-<registry>`) and its container. Names are literals at synth;
  *   only ARNs and ids with random parts wait for deploy, and the CLI needs none of them.
+ * The manifest-signing key of each store comes from the same files: a push-plan target's `signing`
+ * entry (its KMS alias, or its Key Vault and key name), or, for a cloud primary, the key behind the
+ * primary stack's `signing-key-arn` / `signing-key-id` output: the KMS alias that targets it, or the
+ * Key Vault key resource and its vault. Keys are named by alias / versionless id, the names synth knows.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,6 +17,7 @@ import { type JsonObject, type TerraformJson, parseReference, templateParts } fr
 import { registriesAt } from "../topology/holdings";
 import type { Site, Topology } from "../topology/model";
 import { UsageError } from "./errors";
+import { type KeyRef, keyVaultRef, kmsAliasRef } from "./signing";
 
 /** A registry store in an S3 bucket. */
 export interface S3StoreRef {
@@ -24,6 +29,8 @@ export interface S3StoreRef {
   readonly prefix: string;
   /** `s3://BUCKET/PREFIX` */
   readonly url: string;
+  /** The key synth names for signing the manifests this store receives: a push target's own key, or for a cloud primary (and replicas) the primary's key; absent when synth names none. */
+  readonly signingKey?: KeyRef;
 }
 
 /** A registry store in an Azure Blob container. */
@@ -35,6 +42,8 @@ export interface BlobStoreRef {
   readonly prefix: string;
   /** `https://ACCOUNT.blob.core.windows.net/CONTAINER/PREFIX` */
   readonly url: string;
+  /** The key synth names for signing the manifests this store receives: a push target's own key, or for a cloud primary (and replicas) the primary's key; absent when synth names none. */
+  readonly signingKey?: KeyRef;
 }
 
 export type StoreRef = S3StoreRef | BlobStoreRef;
@@ -71,22 +80,53 @@ interface PushPlanDoc {
     readonly cloud: "aws" | "azure";
     readonly region: string;
     readonly registries: readonly { readonly id: string; readonly url: string; readonly bucket?: string; readonly account?: string; readonly container?: string }[];
+    /** The target's own manifest-signing key (absent in push plans written before the stacks had one). */
+    readonly signing?: { readonly kind: "aws-kms"; readonly keyAlias: string; readonly region: string } | { readonly kind: "azure-key-vault"; readonly keyVault: string; readonly keyName: string };
   }[];
+}
+
+/** The custody account of the topology, needed to name a KMS alias by ARN. */
+function custodyAccount(topology: Topology, where: string): string {
+  const account = topology.custody.aws?.accountId;
+  if (!account) throw new UsageError(`${where} names a KMS signing key, but topology '${topology.name}' has no custody.aws.accountId`);
+  return account;
+}
+
+function partitionOf(topology: Topology, siteId: string): string {
+  const site = topology.sites.find((s) => s.id === siteId);
+  return site && site.cloud !== "onprem" ? site.regionInfo.partition : "aws";
+}
+
+/** The key a push-plan target's `signing` entry names. */
+function planSigningKey(topology: Topology, target: PushPlanDoc["targets"][number], planFile: string): KeyRef | undefined {
+  const signing = target.signing;
+  if (!signing) return undefined;
+  if (signing.kind === "aws-kms") {
+    const account = custodyAccount(topology, `push plan '${planFile}' (target '${target.site}')`);
+    return kmsAliasRef(partitionOf(topology, target.site), signing.region, account, signing.keyAlias);
+  }
+  return keyVaultRef(signing.keyVault, signing.keyName);
 }
 
 function prefixOfUrl(url: string, base: string): string {
   return url.startsWith(base) ? url.slice(base.length) : "";
 }
 
-function planTargets(outDir: string, datacenter: Site, registry: string): StoreRef[] {
-  const plan = readSynthFile<PushPlanDoc>(outDir, join("onprem", `${datacenter.id}.json`), `the push plan of datacenter '${datacenter.id}'`);
+function readPlan(outDir: string, datacenter: Site): PushPlanDoc {
+  return readSynthFile<PushPlanDoc>(outDir, join("onprem", `${datacenter.id}.json`), `the push plan of datacenter '${datacenter.id}'`);
+}
+
+function planTargets(topology: Topology, outDir: string, datacenter: Site, registry: string): StoreRef[] {
+  const plan = readPlan(outDir, datacenter);
+  const planFile = join(outDir, "onprem", `${datacenter.id}.json`);
   const refs: StoreRef[] = [];
   for (const target of plan.targets ?? []) {
     const r = target.registries.find((x) => x.id === registry);
     if (!r) continue;
-    if (target.cloud === "aws" && r.bucket) refs.push(s3Ref(target.site, target.region, r.bucket, prefixOfUrl(r.url, `s3://${r.bucket}/`)));
+    const signingKey = planSigningKey(topology, target, planFile);
+    if (target.cloud === "aws" && r.bucket) refs.push({ ...s3Ref(target.site, target.region, r.bucket, prefixOfUrl(r.url, `s3://${r.bucket}/`)), signingKey });
     else if (target.cloud === "azure" && r.account && r.container) {
-      refs.push(blobRef(target.site, r.account, r.container, prefixOfUrl(r.url, `https://${r.account}.blob.core.windows.net/${r.container}/`)));
+      refs.push({ ...blobRef(target.site, r.account, r.container, prefixOfUrl(r.url, `https://${r.account}.blob.core.windows.net/${r.container}/`)), signingKey });
     }
   }
   return refs;
@@ -112,6 +152,46 @@ function resolveOutput(json: TerraformJson, output: string): { type: string; nam
   const resource: JsonObject | undefined = json.resource?.[ref.type]?.[ref.name];
   const literal = resource?.[ref.attribute[0]];
   return typeof literal === "string" && !literal.includes("${") ? { type: ref.type, name: ref.name, value: literal } : undefined;
+}
+
+/** The resource a `${type.name.attr...}` output points to, with its type and name. */
+function outputResource(json: TerraformJson, output: string): { type: string; name: string; resource: JsonObject } | undefined {
+  const value = json.output?.[output]?.value;
+  if (typeof value !== "string") return undefined;
+  const parts = templateParts(value);
+  if (parts.length !== 1 || !("expression" in parts[0])) return undefined;
+  const ref = parseReference(parts[0].expression);
+  const resource = ref && !ref.data ? json.resource?.[ref.type]?.[ref.name] : undefined;
+  return ref && resource ? { type: ref.type, name: ref.name, resource } : undefined;
+}
+
+/**
+ * The manifest-signing key of a cloud primary, from its stack: on AWS the alias whose
+ * `target_key_id` is the key of output `signing-key-arn` (aws_kms_alias), on Azure the key resource
+ * of output `signing-key-id` and the vault its `parent_id` names. Undefined when the stack has no
+ * such output (synth output from before the stacks had signing keys).
+ */
+function primarySigningKey(topology: Topology, json: TerraformJson, site: Site): KeyRef | undefined {
+  const stack = `${topology.name}-${site.id}`;
+  if (site.cloud === "aws") {
+    const key = outputResource(json, "signing-key-arn");
+    if (!key) return undefined;
+    const targets = [`\${${key.type}.${key.name}.key_id}`, `\${${key.type}.${key.name}.arn}`, `\${${key.type}.${key.name}.id}`];
+    const alias = Object.values(json.resource?.aws_kms_alias ?? {}).find((a) => typeof a.target_key_id === "string" && targets.includes(a.target_key_id));
+    if (!alias || typeof alias.name !== "string" || alias.name.includes("${")) throw new UsageError(`stack '${stack}' has no literal aws_kms_alias for the signing key ${key.type}.${key.name} (output 'signing-key-arn')`);
+    return kmsAliasRef(site.regionInfo.partition, site.region, custodyAccount(topology, `stack '${stack}'`), alias.name);
+  }
+  if (site.cloud !== "azure") return undefined;
+  const key = outputResource(json, "signing-key-id");
+  if (!key) return undefined;
+  const name = key.resource.name;
+  const parent = typeof key.resource.parent_id === "string" ? templateParts(key.resource.parent_id) : [];
+  const vaultRef = parent.length === 1 && "expression" in parent[0] ? parseReference(parent[0].expression) : undefined;
+  const vault = vaultRef ? json.resource?.[vaultRef.type]?.[vaultRef.name]?.name : undefined;
+  if (typeof name !== "string" || typeof vault !== "string" || name.includes("${") || vault.includes("${")) {
+    throw new UsageError(`stack '${stack}' names no literal Key Vault and key name for the signing key ${key.type}.${key.name} (output 'signing-key-id')`);
+  }
+  return keyVaultRef(vault, name);
 }
 
 function stackStore(topology: Topology, outDir: string, site: Site, registry: string): StoreRef {
@@ -145,7 +225,7 @@ export function registryOf(topology: Topology, id: string): void {
 export function pushTargets(topology: Topology, outDir: string, registry: string, sites: readonly string[] = []): StoreRef[] {
   registryOf(topology, registry);
   const primary = topology.primary;
-  const all = primary.cloud === "onprem" ? planTargets(outDir, primary, registry) : [stackStore(topology, outDir, primary, registry)];
+  const all = primary.cloud === "onprem" ? planTargets(topology, outDir, primary, registry) : [{ ...stackStore(topology, outDir, primary, registry), signingKey: primarySigningKey(topology, stackJson(topology, outDir, primary), primary) }];
   if (all.length === 0) throw new UsageError(`registry '${registry}' goes to no cloud site from datacenter '${primary.id}' (push plan '${join(outDir, "onprem", `${primary.id}.json`)}')`);
   for (const s of sites) {
     if (!all.some((t) => t.site === s)) {
@@ -165,10 +245,36 @@ export function storeAt(topology: Topology, outDir: string, siteId: string, regi
   const held = registriesAt(topology, site).map((r) => r.id);
   if (!held.includes(registry)) throw new UsageError(`registry '${registry}' is not held at site '${siteId}' (registries there: ${held.join(", ") || "none"})`);
   if (topology.primary.cloud === "onprem") {
-    const planned = planTargets(outDir, topology.primary, registry).find((t) => t.site === siteId);
-    if (planned) return planned;
+    const planned = planTargets(topology, outDir, topology.primary, registry);
+    const here = planned.find((t) => t.site === siteId);
+    if (here) return here;
+    return { ...stackStore(topology, outDir, site, registry), signingKey: upstreamKey(topology, site, registry, planned) };
   }
-  return stackStore(topology, outDir, site, registry);
+  return { ...stackStore(topology, outDir, site, registry), signingKey: primarySigningKey(topology, stackJson(topology, outDir, topology.primary), topology.primary) };
+}
+
+/**
+ * The key of the push target whose manifests replication brings to `site` (a cloud site a
+ * datacenter primary does not send to directly): the nearest push target up the links that carry
+ * the registry. Undefined when none is found.
+ */
+function upstreamKey(topology: Topology, site: Site, registry: string, planned: readonly StoreRef[]): KeyRef | undefined {
+  const seen = new Set<string>([site.id]);
+  let frontier = [site.id];
+  while (frontier.length > 0) {
+    const next: string[] = [];
+    for (const id of frontier) {
+      for (const link of topology.links) {
+        if (link.to.id !== id || seen.has(link.from.id) || !link.registries.some((r) => r.id === registry)) continue;
+        const target = planned.find((t) => t.site === link.from.id);
+        if (target) return target.signingKey;
+        seen.add(link.from.id);
+        next.push(link.from.id);
+      }
+    }
+    frontier = next;
+  }
+  return undefined;
 }
 
 /** Known Key Vault names of the topology's custody: every vault synth declares in its Azure stacks. */

@@ -57,14 +57,42 @@ export interface VerifyRequest {
 }
 
 /**
+ * The site's own signing key (the one synth names for the store, trusted by construction) when the
+ * manifest says it was signed with it: a KMS key (named by its key ARN) whose public key is the one
+ * behind the site's alias, or a version of the site's Key Vault key. The manifest's claims only
+ * choose the key to check with; the signature itself decides.
+ */
+async function siteKeyFor(siteKey: KeyRef, manifest: Manifest): Promise<{ key: KeyObject; ref: string } | undefined> {
+  let named: KeyRef;
+  try {
+    named = parseKeyRef(manifest.signature!.key, "the manifest's signature key");
+  } catch {
+    return undefined;
+  }
+  if (siteKey.kind === "kms" && named.kind === "kms") {
+    const pub = await publicKeyOf(siteKey);
+    return publicKeyFingerprint(pub) === manifest.signature!.publicKeySha256 ? { key: pub, ref: siteKey.ref } : undefined;
+  }
+  if (siteKey.kind === "keyvault" && named.kind === "keyvault" && named.vault === siteKey.vault && named.name === siteKey.name) {
+    // The version the manifest names (an older one after a rotation): still the site's key.
+    return { key: await publicKeyOf(named), ref: named.ref };
+  }
+  return undefined;
+}
+
+/**
  * The key to check a manifest's signature with. An explicit --public-key always wins. Otherwise
- * the key the manifest itself names is used ONLY when it belongs to the topology's custody: a KMS
- * key in the custody AWS account, or a key in one of the custody subscription's vaults that synth
- * declares. Anyone who can write a manifest can also name a key of their own in it; trusting that
- * name would make the signature prove nothing.
+ * the key synth names for the site (the store's signingKey), when the manifest was signed with it.
+ * Otherwise the key the manifest itself names is used ONLY when it belongs to the topology's
+ * custody: a KMS key in the custody AWS account, or a key in one of the custody subscription's
+ * vaults that synth declares. Anyone who can write a manifest can also name a key of their own in
+ * it; trusting that name would make the signature prove nothing.
  */
 async function checkingKey(req: VerifyRequest, manifest: Manifest, manifestKey: string): Promise<{ key?: KeyObject; ref?: string; problem?: Problem }> {
   if (req.publicKey) return { key: await publicKeyOf(req.publicKey), ref: req.publicKey.ref };
+  const siteKey = req.store.ref.signingKey;
+  const own = siteKey ? await siteKeyFor(siteKey, manifest) : undefined;
+  if (own) return own;
   const named = manifest.signature!.key;
   if (named === "file") {
     throw new UsageError(`manifest ${manifestKey} is signed with a local key (public key sha256 ${manifest.signature!.publicKeySha256}): give its public key with --public-key file:PATH`);

@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { type Emulator, projectRoot, startAzurite, startMoto } from "../emulators/harness";
 import { AZURITE_KEY, MOTO_ENV, azuriteConnectionString, blobService, createContainer, createSigningKey, createWormBucket, s3Client } from "../emulators/stores";
-import { cli, synthExample } from "./run-cli";
+import { startProxy } from "../emulators/proxy";
+import { cli, startCli, synthExample } from "./run-cli";
 
 jest.setTimeout(60_000);
 // The SDK warns that Node 20 support ends in 2027; the test output needs no reminder.
@@ -25,6 +26,12 @@ const JP_REGION = "ap-northeast-1";
 const bucketOf = (registry: string) => `nl-embassy-es-embassy-${registry}-111111111111`;
 const accountOf = (registry: string) => `nlembassynlazure${registry}5881`;
 const JP_BUCKET = "jp-embassy-jp-tokyo-koseki-111111111111";
+// The signing keys synth names (aws_kms_alias of the primary's stack / the push plan's `signing`).
+const JP_ALIAS = "alias/jp-embassy-jp-tokyo-manifest-signing";
+const JP_ALIAS_ARN = `arn:aws:kms:${JP_REGION}:111111111111:${JP_ALIAS}`;
+const NL_ES_ALIAS = "alias/nl-embassy-es-embassy-manifest-signing";
+const NL_ES_ALIAS_ARN = `arn:aws:kms:${NL_REGION}:111111111111:${NL_ES_ALIAS}`;
+const NL_AZURE_KEY = "https://nlembassynlazurekv5881.vault.azure.net/keys/manifest-signing";
 const MiB = 1024 * 1024;
 
 let moto: Emulator | undefined;
@@ -33,7 +40,12 @@ let nlOut: string;
 let jpOut: string;
 let keyFile: string;
 let otherKeyFile: string;
-let kmsKeyArn: string;
+/** The jp primary's signing key, behind JP_ALIAS. */
+let jpKeyArn: string;
+/** Another key in the custody account, with no alias: named only inside the manifests it signs. */
+let otherKmsKeyArn: string;
+/** The nl es-embassy target's signing key, behind NL_ES_ALIAS. */
+let nlEsKeyArn: string;
 let work: string;
 
 const sha256 = (data: Buffer | string) => createHash("sha256").update(data).digest("hex");
@@ -52,7 +64,7 @@ function snapshot(files: Record<string, Buffer | string>): string {
 function nl(registry: string) {
   return {
     args: ["--topology", NL, "--registry", registry, "--out", nlOut, "--endpoint", `es-embassy=${moto!.url}`, "--endpoint", `nl-azure=${azurite!.url}`],
-    env: { ...MOTO_ENV, AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString(azurite!.url, accountOf(registry)) },
+    env: { ...MOTO_ENV, AWS_ENDPOINT_URL_KMS: moto!.url, AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString(azurite!.url, accountOf(registry)) },
   };
 }
 
@@ -69,7 +81,11 @@ beforeAll(async () => {
     ...["brp", "brk", "hr"].map((r) => createContainer(azurite!.url, accountOf(r), "registry")),
     createWormBucket(moto!.url, JP_REGION, JP_BUCKET),
   ]);
-  kmsKeyArn = await createSigningKey(moto!.url, JP_REGION);
+  [jpKeyArn, otherKmsKeyArn, nlEsKeyArn] = await Promise.all([
+    createSigningKey(moto!.url, JP_REGION, JP_ALIAS),
+    createSigningKey(moto!.url, JP_REGION),
+    createSigningKey(moto!.url, NL_REGION, NL_ES_ALIAS),
+  ]);
   for (const [name, set] of [["key.pem", (f: string) => (keyFile = f)], ["other.pem", (f: string) => (otherKeyFile = f)]] as const) {
     const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
     const file = join(work, name);
@@ -96,7 +112,7 @@ describe("help", () => {
     const r = await cli(["push", "--help"]);
     expect(r.code).toBe(0);
     expect(r.stdout.split("\n")[0]).toBe("Usage: data-embassy push [options]");
-    expect(flags(r.stdout)).toEqual(["--dry-run", "--endpoint", "--from", "--help", "--json", "--out", "--registry", "--signing-key", "--site", "--topology"]);
+    expect(flags(r.stdout)).toEqual(["--dry-run", "--endpoint", "--from", "--help", "--json", "--out", "--part-size", "--registry", "--signing-key", "--site", "--topology"]);
   });
 
   test("verify --help lists every verify option", async () => {
@@ -156,6 +172,12 @@ describe("usage errors exit 2 with the reason", () => {
         {},
         "error: --site 'jp-osaka' is not a push target of registry 'koseki' (targets: jp-tokyo) (the primary is a cloud site: its replication carries copies on)\n",
       ],
+      [
+        "a --part-size below S3's smallest part",
+        [...nlPush, "--registry", "brp", "--part-size", "4"],
+        {},
+        "error: option '--part-size <MiB>' argument '4' is invalid. must be a whole number of MiB from 5 to 4000, got '4'\n(add --help for usage)\n",
+      ],
       ["a --from that does not exist", ["push", "--topology", NL, "--out", nlOut, "--registry", "brp", "--from", missing], {}, `error: --from '${missing}' does not exist\n`],
       [
         "a --manifest that is no time",
@@ -194,13 +216,36 @@ describe("usage errors exit 2 with the reason", () => {
 });
 
 describe("--dry-run", () => {
-  test("prints one line per target of a datacenter primary, and sends nothing", async () => {
+  test("prints one line per target of a datacenter primary, each target's own signing key on stderr, and sends nothing", async () => {
     const { args, env } = nl("hr");
     const dir = snapshot({ "x.txt": "x" });
     const r = await cli(["push", ...args, "--from", dir, "--dry-run"], env);
-    expect([r.code, r.stdout, r.stderr]).toEqual([0, "nl-azure https://nlembassynlazurehr5881.blob.core.windows.net/registry/\nes-embassy s3://nl-embassy-es-embassy-hr-111111111111/\n", ""]);
+    expect([r.code, r.stdout, r.stderr]).toEqual([
+      0,
+      "nl-azure https://nlembassynlazurehr5881.blob.core.windows.net/registry/\nes-embassy s3://nl-embassy-es-embassy-hr-111111111111/\n",
+      `nl-azure manifest signed with ${NL_AZURE_KEY}\nes-embassy manifest signed with ${NL_ES_ALIAS_ARN}\n`,
+    ]);
     const listed = await s3Client(moto!.url, NL_REGION).send(new ListObjectsV2Command({ Bucket: bucketOf("hr") }));
     expect(listed.KeyCount).toBe(0);
+  });
+
+  test("--json names the key each target's manifest is signed with; --signing-key replaces it for every target", async () => {
+    const { args, env } = nl("hr");
+    const [own, given] = await Promise.all([
+      cli(["push", ...args, "--from", work, "--dry-run", "--json"], env),
+      cli(["push", ...args, "--from", work, "--dry-run", "--json", "--signing-key", `file:${keyFile}`], env),
+    ]);
+    expect([own.code, JSON.parse(own.stdout)]).toEqual([
+      0,
+      {
+        registry: "hr",
+        targets: [
+          { site: "nl-azure", url: "https://nlembassynlazurehr5881.blob.core.windows.net/registry/", signingKey: NL_AZURE_KEY },
+          { site: "es-embassy", url: "s3://nl-embassy-es-embassy-hr-111111111111/", signingKey: NL_ES_ALIAS_ARN },
+        ],
+      },
+    ]);
+    expect([given.code, JSON.parse(given.stdout).targets.map((t: { signingKey: string }) => t.signingKey)]).toEqual([0, [`file:${keyFile}`, `file:${keyFile}`]]);
   });
 
   test("--site narrows the targets", async () => {
@@ -209,10 +254,10 @@ describe("--dry-run", () => {
     expect([r.code, r.stdout]).toEqual([0, "es-embassy s3://nl-embassy-es-embassy-brp-111111111111/\n"]);
   });
 
-  test("a cloud primary's target is its own store", async () => {
+  test("a cloud primary's target is its own store, signed with the primary's key", async () => {
     const { args, env } = jp();
     const r = await cli(["push", ...args, "--from", work, "--dry-run"], env);
-    expect([r.code, r.stdout]).toEqual([0, "jp-tokyo s3://jp-embassy-jp-tokyo-koseki-111111111111/\n"]);
+    expect([r.code, r.stdout, r.stderr]).toEqual([0, "jp-tokyo s3://jp-embassy-jp-tokyo-koseki-111111111111/\n", `jp-tokyo manifest signed with ${JP_ALIAS_ARN}\n`]);
   });
 });
 
@@ -222,7 +267,7 @@ interface PushJson {
   files: number;
   bytes: number;
   signed: boolean;
-  targets: { site: string; url: string; sent: number; sentBytes: number; skipped: number; existed: number; manifest: string }[];
+  targets: { site: string; url: string; sent: number; sentBytes: number; skipped: number; existed: number; manifest: string; signedWith?: string }[];
 }
 
 interface VerifyJson {
@@ -345,20 +390,25 @@ describe("push then verify, datacenter primary to S3 (moto) and Azure Blob (Azur
 
 describe("manifest signatures", () => {
   let dir: string;
-  let unsigned: PushJson;
   let signed: PushJson;
+  // Push always signs (with --signing-key or the site's own key): an unsigned manifest is one
+  // somebody else wrote, here the signed one without its signature, under an earlier time.
+  const unsigned = { snapshot: "2000-01-01T00:00:00.000Z", manifest: "manifests/2000-01-01T00-00-00.000Z.json" };
 
   beforeAll(async () => {
     dir = snapshot({ "r1.csv": "1", "r2.csv": "22" });
     const { args, env } = nl("hr");
-    unsigned = await pushJson([...args, "--from", dir, "--site", "es-embassy"], env);
     signed = await pushJson([...args, "--from", dir, "--site", "es-embassy", "--signing-key", `file:${keyFile}`], env);
+    const s3 = s3Client(moto!.url, NL_REGION);
+    const doc = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: bucketOf("hr"), Key: signed.targets[0].manifest }))).Body!.transformToString());
+    delete doc.signature;
+    await s3.send(new PutObjectCommand({ Bucket: bucketOf("hr"), Key: unsigned.manifest, Body: JSON.stringify({ ...doc, snapshot: unsigned.snapshot }), ChecksumAlgorithm: "SHA256" }));
   });
 
   test("an unsigned manifest is a problem, exit 1", async () => {
     const { args, env } = nl("hr");
     const r = await verifyJson([...args, "--site", "es-embassy", "--manifest", unsigned.snapshot], env, 1);
-    expect([r.signature.status, r.problems]).toEqual(["unsigned", [{ kind: "manifest-unsigned", key: unsigned.targets[0].manifest, message: "unsigned: nothing shows who wrote this list" }]]);
+    expect([r.signature.status, r.problems]).toEqual(["unsigned", [{ kind: "manifest-unsigned", key: unsigned.manifest, message: "unsigned: nothing shows who wrote this list" }]]);
   });
 
   test("a manifest signed by another key than the one given is badly signed, exit 1", async () => {
@@ -395,10 +445,10 @@ describe("manifest signatures", () => {
 
   test("a manifest replaced by something that is not a manifest is reported, exit 1", async () => {
     const s3 = s3Client(moto!.url, NL_REGION);
-    await s3.send(new PutObjectCommand({ Bucket: bucketOf("hr"), Key: unsigned.targets[0].manifest, Body: "{}", ChecksumAlgorithm: "SHA256" }));
+    await s3.send(new PutObjectCommand({ Bucket: bucketOf("hr"), Key: unsigned.manifest, Body: "{}", ChecksumAlgorithm: "SHA256" }));
     const { args, env } = nl("hr");
     const r = await verifyJson([...args, "--site", "es-embassy", "--manifest", unsigned.snapshot.replace(/:/g, "-")], env, 1);
-    expect(r.problems.map((p) => [p.kind, p.key])).toEqual([["manifest-invalid", unsigned.targets[0].manifest]]);
+    expect(r.problems.map((p) => [p.kind, p.key])).toEqual([["manifest-invalid", unsigned.manifest]]);
     expect(r.problems[0].message).toBe(
       "not a valid manifest (tampered or damaged): format must be 'data-embassy-manifest/1', got undefined; topology must be a string, got undefined; registry must be a string, got undefined; snapshot must be a string, got undefined; objects must be a list, got undefined",
     );
@@ -406,21 +456,34 @@ describe("manifest signatures", () => {
 });
 
 describe("an interrupted push resumes", () => {
-  test("killed after 3 objects, it leaves no manifest; the next push sends only the rest and verify passes", async () => {
+  test("killed after the store accepted 3 objects, it leaves no manifest; the next push sends only the rest and verify passes", async () => {
     const files: Record<string, Buffer> = {};
     for (let i = 0; i < 8; i++) files[`part-${i}.bin`] = Buffer.alloc(2000 + i, i);
     // One file above the (lowered) single-PUT limit: S3 multipart with per-part SHA-256, Azure staged blocks.
     files["large.bin"] = Buffer.alloc(11 * MiB + 5, 0xab);
     const dir = snapshot(files);
     const { args, env } = nl("brk");
-    const small = { ...env, DATA_EMBASSY_PART_BYTES: String(5 * MiB) };
-    const killed = await cli(["push", ...args, "--from", dir, "--signing-key", `file:${keyFile}`, "--json"], { ...small, DATA_EMBASSY_TEST_KILL_AFTER_UPLOADS: "3" });
-    expect([killed.code, killed.signal, killed.stdout]).toEqual([null, "SIGKILL", ""]);
+    const push = [...args, "--from", dir, "--signing-key", `file:${keyFile}`, "--part-size", "5"];
+    // The first target (nl-azure) is reached through a proxy that watches Azurite's answers: once
+    // it accepted 3 object uploads, the push is killed (SIGKILL: no cleanup) before it sees the third answer.
+    let pid = 0;
+    let accepted = 0;
+    const proxy = await startProxy(azurite!.url, ({ method, url, status }) => {
+      if (method === "PUT" && url.includes("/objects/sha256/") && status === 201 && ++accepted === 3) process.kill(pid, "SIGKILL");
+    });
+    try {
+      const run = startCli(["push", ...push, "--endpoint", `nl-azure=${proxy.url}`, "--json"], env);
+      pid = run.pid;
+      const killed = await run.result;
+      expect([killed.code, killed.signal, killed.stdout, accepted >= 3]).toEqual([null, "SIGKILL", "", true]);
+    } finally {
+      await proxy.stop();
+    }
     const before = await verifyJson([...args, "--site", "nl-azure", "--public-key", `file:${keyFile}`], env, 1);
     expect(before.problems.map((p) => [p.kind, p.key])).toEqual([["manifest-missing", "manifests/"]]);
-    const resumed = await pushJson([...args, "--from", dir, "--signing-key", `file:${keyFile}`], small);
+    const resumed = await pushJson(push, env);
     // Uploads run 8 at a time: the server may have accepted more than 3 before the kill; the
-    // large file goes after the small ones, so at least it is left.
+    // large file goes after all small ones, so at least it is left.
     const [azureRun, s3Run] = resumed.targets;
     expect([azureRun.site, azureRun.sent + azureRun.skipped, azureRun.skipped >= 3, azureRun.sent >= 1]).toEqual(["nl-azure", 9, true, true]);
     expect([s3Run.site, s3Run.sent, s3Run.skipped]).toEqual(["es-embassy", 9, 0]);
@@ -429,13 +492,48 @@ describe("an interrupted push resumes", () => {
   });
 });
 
-describe("cloud primary with a KMS signing key", () => {
-  test("push signs with KMS; verify trusts the custody account's key named in the manifest", async () => {
+describe("signing keys the stacks create", () => {
+  test("cloud primary: push signs with the primary's alias key; verify checks with it without --public-key", async () => {
     const { args, env } = jp();
     const dir = snapshot({ "koseki.csv": "family,register\n", "big/scan.bin": Buffer.alloc(6 * MiB, 1) });
-    const pushed = await pushJson([...args, "--from", dir, "--signing-key", kmsKeyArn], { ...env, DATA_EMBASSY_PART_BYTES: String(5 * MiB) });
-    expect([pushed.signed, pushed.targets.map((t) => [t.site, t.url, t.sent])]).toEqual([true, [["jp-tokyo", "s3://jp-embassy-jp-tokyo-koseki-111111111111/", 2]]]);
+    const pushed = await pushJson([...args, "--from", dir, "--part-size", "5"], env);
+    // The manifest names the key ARN KMS reports as the signer, not the (re-pointable) alias.
+    expect([pushed.signed, pushed.targets.map((t) => [t.site, t.url, t.sent, t.signedWith])]).toEqual([true, [["jp-tokyo", "s3://jp-embassy-jp-tokyo-koseki-111111111111/", 2, jpKeyArn]]]);
     const r = await verifyJson([...args, "--site", "jp-tokyo"], env, 0);
-    expect([r.ok, r.checked, r.signature]).toEqual([true, 2, { status: "valid", key: kmsKeyArn, checkedWith: kmsKeyArn }]);
+    expect([r.ok, r.checked, r.signature]).toEqual([true, 2, { status: "valid", key: jpKeyArn, checkedWith: JP_ALIAS_ARN }]);
+  });
+
+  test("cloud primary: a manifest whose signature was changed is badly signed, by name, exit 1", async () => {
+    const { args, env } = jp();
+    const dir = snapshot({ "tampered.csv": "x\n" });
+    const pushed = await pushJson([...args, "--from", dir], env);
+    const s3 = s3Client(moto!.url, JP_REGION);
+    const manifestKey = pushed.targets[0].manifest;
+    const doc = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: JP_BUCKET, Key: manifestKey }))).Body!.transformToString());
+    // A valid signature, but of another statement: the same key signed something else.
+    const other = await pushJson([...args, "--from", snapshot({ "other.csv": "y\n" })], env);
+    const otherDoc = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: JP_BUCKET, Key: other.targets[0].manifest }))).Body!.transformToString());
+    await s3.send(new PutObjectCommand({ Bucket: JP_BUCKET, Key: manifestKey, Body: JSON.stringify({ ...doc, signature: otherDoc.signature }), ChecksumAlgorithm: "SHA256" }));
+    const r = await verifyJson([...args, "--site", "jp-tokyo", "--manifest", pushed.snapshot], env, 1);
+    expect([r.signature, r.problems]).toEqual([
+      { status: "invalid", key: jpKeyArn, checkedWith: JP_ALIAS_ARN },
+      [{ kind: "manifest-signature", key: manifestKey, message: "signature does not match the manifest: badly signed or changed after signing" }],
+    ]);
+  });
+
+  test("--signing-key with another custody key: verify trusts the key the manifest names, by the custody rule", async () => {
+    const { args, env } = jp();
+    const pushed = await pushJson([...args, "--from", snapshot({ "given.csv": "z\n" }), "--signing-key", otherKmsKeyArn], env);
+    expect(pushed.targets.map((t) => t.signedWith)).toEqual([otherKmsKeyArn]);
+    const r = await verifyJson([...args, "--site", "jp-tokyo", "--manifest", pushed.snapshot], env, 0);
+    expect(r.signature).toEqual({ status: "valid", key: otherKmsKeyArn, checkedWith: otherKmsKeyArn });
+  });
+
+  test("datacenter primary: the AWS target's manifest is signed with that site's own key, and verifies without --public-key", async () => {
+    const { args, env } = nl("hr");
+    const pushed = await pushJson([...args, "--from", snapshot({ "own-key.csv": "k\n" }), "--site", "es-embassy"], env);
+    expect(pushed.targets.map((t) => [t.site, t.signedWith])).toEqual([["es-embassy", nlEsKeyArn]]);
+    const r = await verifyJson([...args, "--site", "es-embassy", "--manifest", pushed.snapshot], env, 0);
+    expect([r.ok, r.signature]).toEqual([true, { status: "valid", key: nlEsKeyArn, checkedWith: NL_ES_ALIAS_ARN }]);
   });
 });

@@ -20,9 +20,15 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-function runNode(script: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
-  return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+/** A started process: its pid (to signal it from outside) and its outcome. */
+export interface Running {
+  readonly pid: number;
+  readonly result: Promise<CliResult>;
+}
+
+function startNode(script: string, args: readonly string[], env: NodeJS.ProcessEnv): Running {
+  const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const result = new Promise<CliResult>((ok, fail) => {
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
@@ -30,11 +36,21 @@ function runNode(script: string, args: readonly string[], env: NodeJS.ProcessEnv
     child.on("error", fail);
     child.on("close", (code, signal) => ok({ code, signal, stdout, stderr }));
   });
+  return { pid: child.pid!, result };
+}
+
+function runNode(script: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  return startNode(script, args, env).result;
 }
 
 /** `data-embassy ...args` with extra environment. */
 export function cli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return runNode(CLI, args, env);
+}
+
+/** Starts `data-embassy ...args` and returns at once, so a test can signal it while it runs. */
+export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Running {
+  return startNode(CLI, args, env);
 }
 
 /** Synthesizes `stacks/<example>` into a new temporary folder; returns that folder. */

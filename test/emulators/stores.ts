@@ -1,10 +1,11 @@
 /**
  * Stores on the emulators shaped like the deployed ones: an S3 bucket with Object Lock (which
  * turns on versioning), a default retention and default SSE-KMS with a customer key; a KMS
- * ECC_NIST_P256 SIGN_VERIFY key for manifest signatures; an Azurite account and container.
+ * ECC_NIST_P256 SIGN_VERIFY key for manifest signatures (with the alias synth names); an Azurite
+ * account and container.
  */
 import { CreateBucketCommand, PutBucketEncryptionCommand, PutObjectLockConfigurationCommand, S3Client } from "@aws-sdk/client-s3";
-import { CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
+import { CreateAliasCommand, CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { BlobServiceClient, StorageSharedKeyCredential } from "@azure/storage-blob";
 
 /** Dummy credentials for moto, in the SDK's standard environment variables. */
@@ -33,9 +34,14 @@ export async function createWormBucket(endpoint: string, region: string, bucket:
   );
 }
 
-/** A KMS key for manifest signatures (ECC_NIST_P256, SIGN_VERIFY); returns its ARN. */
-export async function createSigningKey(endpoint: string, region: string): Promise<string> {
-  const out = await kmsClient(endpoint, region).send(new CreateKeyCommand({ KeySpec: "ECC_NIST_P256", KeyUsage: "SIGN_VERIFY", Description: "manifest signing" }));
+/**
+ * A KMS key for manifest signatures (ECC_NIST_P256, SIGN_VERIFY), and, given `alias`
+ * (`alias/<name>`), that alias pointing at it, as the stacks create it; returns the key's ARN.
+ */
+export async function createSigningKey(endpoint: string, region: string, alias?: string): Promise<string> {
+  const kms = kmsClient(endpoint, region);
+  const out = await kms.send(new CreateKeyCommand({ KeySpec: "ECC_NIST_P256", KeyUsage: "SIGN_VERIFY", Description: "manifest signing" }));
+  if (alias) await kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: out.KeyMetadata!.KeyId! }));
   return out.KeyMetadata!.Arn!;
 }
 
