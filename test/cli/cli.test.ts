@@ -12,7 +12,7 @@ import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectC
 import { type Emulator, projectRoot, startAzurite, startMoto } from "../emulators/harness";
 import { AZURITE_KEY, MOTO_ENV, azuriteConnectionString, blobService, createContainer, createSigningKey, createWormBucket, s3Client } from "../emulators/stores";
 import { startProxy } from "../emulators/proxy";
-import { cli, startCli, synthExample } from "./run-cli";
+import { cli, startCli, synthExample, synthTopology } from "./run-cli";
 
 jest.setTimeout(60_000);
 // The SDK warns that Node 20 support ends in 2027; the test output needs no reminder.
@@ -252,6 +252,36 @@ describe("--dry-run", () => {
     const { args, env } = nl("brp");
     const r = await cli(["push", ...args, "--from", work, "--site", "es-embassy", "--dry-run"], env);
     expect([r.code, r.stdout]).toEqual([0, "es-embassy s3://nl-embassy-es-embassy-brp-111111111111/\n"]);
+  });
+
+  test("an Azure cloud primary signs with its custody vault's key, found in its cdk.tf.json", async () => {
+    // No example has an Azure primary: a small one, synthesized here.
+    const topology = join(work, "az-embassy.yaml");
+    writeFileSync(
+      topology,
+      [
+        "version: 1",
+        "name: az-embassy",
+        "home: NL",
+        "alerts: { emails: [soc@example.nl] }",
+        "custody:",
+        '  azure: { tenantId: "8f6a2c1e-4b7d-4e2a-9c3f-1a2b3c4d5e6f", subscriptionId: "2d9e7f10-5a6b-4c8d-9e0f-112233445566", administrators: ["5b1e9c2a-7d3f-4a6b-8c9d-0e1f2a3b4c5d"] }',
+        "sites:",
+        "  - { id: nl-main, role: domestic, primary: true, cloud: azure, region: westeurope, cidr: 10.10.0.0/16 }",
+        "  - { id: se-embassy, role: foreign, cloud: azure, region: swedencentral, cidr: 10.20.0.0/16 }",
+        "registries:",
+        "  - { id: brp, title: Basisregistratie Personen, rpoMinutes: 1440, retentionDays: 365 }",
+        "links:",
+        "  - { from: nl-main, to: se-embassy }",
+        "",
+      ].join("\n"),
+    );
+    const out = await synthTopology(topology);
+    const r = await cli(["push", "--topology", topology, "--registry", "brp", "--out", out, "--from", work, "--dry-run", "--json"]);
+    expect([r.code, JSON.parse(r.stdout)]).toEqual([
+      0,
+      { registry: "brp", targets: [{ site: "nl-main", url: "https://azembassynlmainbrp5881.blob.core.windows.net/registry/", signingKey: "https://azembassynlmainkv5881.vault.azure.net/keys/manifest-signing" }] },
+    ]);
   });
 
   test("a cloud primary's target is its own store, signed with the primary's key", async () => {

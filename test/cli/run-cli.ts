@@ -55,8 +55,13 @@ export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): 
 
 /** Synthesizes `stacks/<example>` into a new temporary folder; returns that folder. */
 export async function synthExample(projectRoot: string, example: string): Promise<string> {
+  return synthTopology(join(projectRoot, "stacks", example));
+}
+
+/** Synthesizes the topology file at `path` into a new temporary folder; returns that folder. */
+export async function synthTopology(path: string): Promise<string> {
   const out = join(mkdtempSync(join(tmpdir(), "cli-synth-")), "out");
-  const r = await runNode(SYNTH, [], { EMBASSY_TOPOLOGY: join(projectRoot, "stacks", example), CDKTF_OUTDIR: out });
-  if (r.code !== 0) throw new Error(`synth of ${example} failed (${r.code}): ${r.stderr}`);
+  const r = await runNode(SYNTH, [], { EMBASSY_TOPOLOGY: path, CDKTF_OUTDIR: out });
+  if (r.code !== 0) throw new Error(`synth of ${path} failed (${r.code}): ${r.stderr}`);
   return out;
 }
