@@ -420,10 +420,14 @@ export class AzureSiteStack extends TerraformStack implements IngestingStack {
         routing: "static: route siteCidr into the tunnel (the gateway routes the datacenter's cidr back)",
         // The device must match or contain the connection's custom IPsec/IKE policy (Microsoft, ipsec-ike-policy-howto).
         ipsecPolicy: { ...VPN_IPSEC_POLICY, ikeSaLifetimeSeconds: 28_800, ikeVersion: "IKEv2" },
+        // Signing goes to the vault's data plane, which (public network access off) answers only on its private
+        // endpoint: the copy job resolves the vault's name like the accounts' (CustodyKeyVault's endpoint registers
+        // in the privatelink.vaultcore.azure.net zone, lib/azure/network.ts VAULT_PRIVATE_DNS_ZONE).
         dns:
-          "the accounts take only their private endpoints, and no DNS resolver is built here: make <account>.blob.core.windows.net " +
-          "resolve to each registry's endpointIp in the datacenter's DNS (A records for <account>.privatelink.blob.core.windows.net, " +
-          "or a conditional forwarder to an Azure DNS Private Resolver you add in the site VNet)",
+          "the accounts and the custody vault take only their private endpoints, and no DNS resolver is built here: in the datacenter's DNS, " +
+          "make <account>.blob.core.windows.net resolve to each registry's endpointIp (A records for <account>.privatelink.blob.core.windows.net), " +
+          `and ${this.vaultName}.vault.azure.net resolve to signing.endpointIp (an A record for ${this.vaultName}.privatelink.vaultcore.azure.net; ` +
+          "without it the manifest cannot be signed), or add a conditional forwarder for both privatelink zones to an Azure DNS Private Resolver you add in the site VNet",
       },
       upload: {
         operations: "Put Blob or Put Block + Put Block List only; the identity cannot read, list or delete",

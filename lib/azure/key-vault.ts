@@ -77,9 +77,11 @@ export const VAULT_SOFT_DELETE_DAYS = 90;
  * still need an RBAC grant), a private endpoint in the site's endpoint subnet, audit events to
  * the log store, a CanNotDelete lock and `prevent_destroy`.
  *
- * Key administrators get a custom role (perms.KEY_ADMIN_PERMISSIONS) on this vault only: create
- * versions, rotate, read and set the rotation policy, recover; no encrypt/decrypt/wrap/unwrap, no
- * backup/export, no delete, no attribute update (which could disable a key) and no purge.
+ * Key administrators get a custom role (perms.KEY_ADMIN_PERMISSIONS) on this vault only: rotate,
+ * read and set the rotation policy, recover; no encrypt/decrypt/wrap/unwrap, no backup/export, no
+ * delete, no attribute update (which could disable a key), no purge, and no create or import (a new
+ * version of an existing key name becomes its current version with the caller's attributes, which
+ * could disable it just as well; keys are created through Azure Resource Manager, CustodyKey).
  * Retiring a key (deleting it, or updating its attributes) is a second custom role
  * (perms.KEY_RETIREMENT_PERMISSIONS), defined here and assigned to nobody: it is granted for a
  * planned change through an approval workflow, so no custodian destroys a key, or makes every
@@ -169,7 +171,7 @@ export class CustodyKeyVault extends Construct implements ICustodyKeyVault {
 
     const role = new CustomRole(this, "KeyAdministratorRole", {
       roleName: props.keyAdminRoleName,
-      description: "Administers custody keys (create versions, rotate, rotation policy, recover); no cryptographic use, no export, no attribute update, no delete, no purge",
+      description: "Administers custody keys (rotate, rotation policy, recover); no cryptographic use, no create or import of versions, no export, no attribute update, no delete, no purge",
       resourceGroupId: props.resourceGroupId,
       permissions: KEY_ADMIN_PERMISSIONS,
       readsData: false,

@@ -98,13 +98,27 @@ export const INGEST_PERMISSIONS: CustomRolePermissions = {
  * that retires a key (KEY_RETIREMENT_PERMISSIONS). The vault itself can only be read, not
  * reconfigured. Key creation by the plan goes through Azure Resource Manager
  * (`Microsoft.KeyVault/vaults/keys/write`, a control-plane action of the deploying identity, see
- * CustodyKey); `keys/create/action` here lets a custodian create a version by hand from inside the
- * site network, `keys/rotate/action` rotate now ("Creates a new version of an existing key (with
- * the same parameters)"), `keyrotationpolicies/read|write` read and set the rotation policy
+ * CustodyKey: "Create If Not Exist", which never adds a version to an existing key), so no custodian
+ * needs to create keys. `keys/rotate/action` rotates now ("Creates a new version of an existing key
+ * (with the same parameters)"; Rotate Key "will rotate the key based on the key policy. It requires
+ * the keys/rotate permission", learn.microsoft.com/dotnet/api/azure.security.keyvault.keys.
+ * keyclient.rotatekey; automatic rotation by the rotation policy is done by Key Vault itself and
+ * needs no principal), `keyrotationpolicies/read|write` read and set the rotation policy
  * ("Retrieves/Updates the rotation policy of a given key"), `keys/recover/action` undo a soft
  * delete. Data action names and descriptions: learn.microsoft.com/azure/role-based-access-control/
  * permissions/security (MicrosoftDocs/azure-docs articles/role-based-access-control/permissions/
  * security.md, Microsoft.KeyVault DataActions).
+ *
+ * Deliberately absent too: `keys/create/action`. Key Vault's Create Key on an existing name "creates
+ * a new version of the key" (learn.microsoft.com/rest/api/keyvault/keys/create-key/create-key, "It
+ * requires the keys/create permission"), and that version becomes the current one with whatever
+ * the caller sends: `enabled: false`, an `exp` in the past, `key_ops` without wrapKey/unwrapKey, a
+ * software `RSA` kty. Every store names its key by the versionless URI (EncryptedStore) and the copy
+ * jobs sign with the versionless signing key, so one custodian could make every store of a site
+ * unreadable, and manifests unsignable, without the retirement role: exactly the disabling that
+ * `keys/update/action` is kept out of this role for. `keys/import/action` (the same, with key
+ * material from outside) is absent for the same reason. Both are watched by the vault's key-audit
+ * alert (tamper-alerts.ts, `KeyCreate`, `KeyImport`) in case someone else (an Owner) does it.
  *
  * Why no custodian may retire a key alone (delete it, or update it):
  * - delete: with purge protection on, a deleted key stays recoverable for 90 days, but Key Vault
@@ -130,7 +144,6 @@ export const KEY_ADMIN_PERMISSIONS: CustomRolePermissions = {
   actions: ["Microsoft.KeyVault/vaults/read"],
   dataActions: [
     "Microsoft.KeyVault/vaults/keys/read",
-    "Microsoft.KeyVault/vaults/keys/create/action",
     "Microsoft.KeyVault/vaults/keys/rotate/action",
     "Microsoft.KeyVault/vaults/keys/recover/action",
     "Microsoft.KeyVault/vaults/keyrotationpolicies/read",

@@ -34,12 +34,12 @@ export interface TamperOperation {
  * is part of running the embassy: each should match a change the team made through the plan.
  *
  * One alert rule per operation (azurerm's activity log alert `criteria` takes one `operation_name`),
- * 14 per site; a subscription allows 100 activity log alert rules ("only 100 Activity Log alert
- * rules", learn.microsoft.com/azure/azure-monitor/fundamentals/service-limits#alerts), so up to
- * seven sites share a subscription (the subscription's five diagnostic settings already stop at
- * five, see ActivityLogExport). With several sites in one subscription, each site's
- * subscription-scoped rules fire for the same event, so a person may get the same event once per
- * site.
+ * 18 per site, plus the {@link TAMPER_RESOURCE_TYPES} rules (one): 19. A subscription allows 100
+ * activity log alert rules ("only 100 Activity Log alert rules", learn.microsoft.com/azure/
+ * azure-monitor/fundamentals/service-limits#alerts), so five sites (the most that share a
+ * subscription: its five diagnostic settings stop there, see ActivityLogExport) take 95. With
+ * several sites in one subscription, each site's subscription-scoped rules fire for the same event,
+ * so a person may get the same event once per site.
  */
 export const TAMPER_OPERATIONS: readonly TamperOperation[] = [
   {
@@ -73,6 +73,12 @@ export const TAMPER_OPERATIONS: readonly TamperOperation[] = [
     firstStep: "find which setting went (resource id in the event); recreate it with terraform apply at once, then check the gap in the workspace",
   },
   {
+    operation: "Microsoft.Insights/diagnosticSettings/write",
+    scope: "subscription",
+    risk: "changes a log's settings: a setting rewritten without audit categories, or to another workspace, silences the evidence as surely as deleting it",
+    firstStep: "find which setting changed (resource id in the event); run terraform plan for the site and restore it with terraform apply, then check the gap in the workspace",
+  },
+  {
     operation: "Microsoft.Storage/storageAccounts/write",
     scope: "resource-group",
     risk: "reconfigures a storage account: network access, shared keys, encryption key or immutability settings",
@@ -103,6 +109,12 @@ export const TAMPER_OPERATIONS: readonly TamperOperation[] = [
     firstStep: "recreate the replication policy with terraform apply of the primary's stack, then watch the replica's freshness",
   },
   {
+    operation: "Microsoft.Storage/storageAccounts/objectReplicationPolicies/write",
+    scope: "resource-group",
+    risk: "creates or rewrites an object replication policy: a rule pointed at another account (or a container taken out) copies a registry away or stops its copies",
+    firstStep: "compare the policy (source, destination, rules) with terraform plan of the primary's stack; revert unplanned changes with terraform apply",
+  },
+  {
     operation: "Microsoft.KeyVault/vaults/write",
     scope: "resource-group",
     risk: "reconfigures the custody vault: network rules, public access, RBAC mode",
@@ -126,6 +138,91 @@ export const TAMPER_OPERATIONS: readonly TamperOperation[] = [
     risk: "removes an NSG rule: could remove a deny that keeps the endpoints private",
     firstStep: "run terraform plan for the site and restore the rule with terraform apply",
   },
+  // A datacenter's ingest identity trusts one federated credential (OnPremIngest). Anyone who may
+  // write the identity's child resources (Contributor, Owner, Managed Identity Contributor) can add a
+  // second one with an issuer of his own, and then sign in as the identity: write versions into every
+  // container it carries and sign manifests with the site's signing key. Operation names:
+  // articles/role-based-access-control/permissions/identity.md, Microsoft.ManagedIdentity
+  // ("userAssignedIdentities/federatedIdentityCredentials/write|delete"). An option not taken here: a
+  // ReadOnly lock on the identity would refuse both ("When you apply a lock at a parent scope, all
+  // child resources inherit the same lock"; ReadOnly "means authorized users can only read from a
+  // resource, but they can't modify or delete it", learn.microsoft.com Azure Resource Manager
+  // ManagementLocks API), but it refuses every other change of the identity and its credential too
+  // (the plan's own updates, a rotated issuer), and its side effects on the copy job's sign-in have
+  // not been tested. Until then, this alert is what tells a second person.
+  {
+    operation: "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write",
+    scope: "resource-group",
+    risk: "adds or changes a federated credential of an ingest identity: a token from the issuer it names signs in as the identity, writes registry versions and signs manifests",
+    firstStep: "read the credential (issuer, subject) in the event; if it is not the datacenter's own, delete it at once, then verify every registry that identity carries (data-embassy verify)",
+  },
+  {
+    operation: "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/delete",
+    scope: "resource-group",
+    risk: "removes a federated credential of an ingest identity: the datacenter's copy job can no longer sign in, and copies stop",
+    firstStep: "restore the credential with terraform apply of the site's stack, then watch the next push and the freshness alerts",
+  },
+];
+
+/**
+ * Resource types whose every Administrative event raises a tamper alert, several in one rule: each
+ * rule's criteria name the types (azurerm `resource_types`, which the provider sends as one
+ * `anyOf` of `resourceType` leaf conditions inside the rule's `allOf`: hashicorp/
+ * terraform-provider-azurerm internal/services/monitor/monitor_activity_log_alert_resource.go,
+ * `expandAnyOfCondition(resourceTypes, "resourceType")`; matched case-insensitively, "The value of
+ * the event's field will be compared to this value (case-insensitive)", AlertRuleLeafCondition in
+ * the Microsoft.Insights activityLogAlerts API), and no `operation_name`, so `write` and `delete` of
+ * each type match alike (the activity log holds no reads). One rule for all of them, instead of one per
+ * operation, keeps five sites within the subscription's 100 rules (see TAMPER_OPERATIONS). The
+ * condition is small: `allOf` of three (category, the types' `anyOf`, the statuses' `anyOf`) with at
+ * most four values in an `anyOf`. Neither the service limits page (it names only the 100 rules per
+ * subscription) nor the activityLogAlerts API definition (Azure/azure-rest-api-specs specification/
+ * monitor/resource-manager/Microsoft.Insights/stable/2020-10-01/activityLogAlerts_API.json, no
+ * `maxItems`) sets a limit on `allOf` or `anyOf`; should one appear, split the group, one rule per type.
+ */
+export interface TamperResourceTypes {
+  /** The rule's slug: its construct id and the end of its name. */
+  readonly id: string;
+  /** The resource types (`Microsoft.<Provider>/<type>`), as the activity log's `resourceType` carries them. */
+  readonly resourceTypes: readonly string[];
+  /** The operations this is meant to catch (every Administrative event of the types matches; these are the ones that matter). */
+  readonly operations: readonly string[];
+  /** Where to listen (see TamperOperation.scope). */
+  readonly scope: TamperScope;
+  /** What it can do to the embassy. */
+  readonly risk: string;
+  /** What a person receiving the alert does first. */
+  readonly firstStep: string;
+}
+
+/**
+ * The monitoring itself: the alert rules that would report tampering, the action group that
+ * delivers them, and alert processing rules that can suppress their notifications. Changing or
+ * deleting one silences the alarms before the real change. Operation names: articles/
+ * role-based-access-control/permissions/monitor.md (Microsoft.Insights `activityLogAlerts`,
+ * `actionGroups`, `scheduledQueryRules` write/delete; Microsoft.AlertsManagement `actionRules`
+ * write/delete, "Create or update/Delete alert processing rule in a given subscription"). Listened for in the whole
+ * subscription: an alert processing rule can sit in any resource group and still suppress this
+ * site's notifications.
+ */
+export const TAMPER_RESOURCE_TYPES: readonly TamperResourceTypes[] = [
+  {
+    id: "monitoring",
+    resourceTypes: ["Microsoft.Insights/activityLogAlerts", "Microsoft.Insights/scheduledQueryRules", "Microsoft.Insights/actionGroups", "Microsoft.AlertsManagement/actionRules"],
+    operations: [
+      "Microsoft.Insights/activityLogAlerts/write",
+      "Microsoft.Insights/activityLogAlerts/delete",
+      "Microsoft.Insights/scheduledQueryRules/write",
+      "Microsoft.Insights/scheduledQueryRules/delete",
+      "Microsoft.Insights/actionGroups/write",
+      "Microsoft.Insights/actionGroups/delete",
+      "Microsoft.AlertsManagement/actionRules/write",
+      "Microsoft.AlertsManagement/actionRules/delete",
+    ],
+    scope: "subscription",
+    risk: "changes or deletes an alert rule, the action group or an alert processing rule: the tamper, freshness and key-audit alerts can be silenced before the real change",
+    firstStep: "read the rule or group in the event; run terraform plan for the site and restore it with terraform apply, then review the activity log and the vault's audit events since the change",
+  },
 ];
 
 /**
@@ -133,7 +230,11 @@ export const TAMPER_OPERATIONS: readonly TamperOperation[] = [
  * MicrosoftDocs/azure-docs articles/key-vault/general/logging.md, "Operation names table"). Key
  * operations are data-plane calls that never reach the activity log, so they are read from the
  * vault's diagnostic logs in the site's workspace. Routine operations (KeyGet, KeyWrap/KeyUnwrap by
- * the stores, KeyRotate/KeyRotateIfDue by the rotation policy) are left out.
+ * the stores, KeyRotate/KeyRotateIfDue by the rotation policy) are left out. `KeyCreate` is not
+ * routine: keys are created through Azure Resource Manager (CustodyKey), which logs in the activity
+ * log and creates only a key's first version, and no role of this library holds `keys/create/action`
+ * (perms.KEY_ADMIN_PERMISSIONS), so a data-plane KeyCreate on the vault comes from someone who
+ * granted it to himself.
  */
 export const KEY_AUDIT_OPERATIONS: readonly {
   /** The Key Vault audit event's `OperationName` (e.g. `KeyDelete`), as the `AzureDiagnostics` table carries it. */
@@ -144,7 +245,11 @@ export const KEY_AUDIT_OPERATIONS: readonly {
   { operation: "KeyDelete", risk: "soft-deletes a custody key: its store cannot be read or written until the key is recovered, and Key Vault purges it by itself after 90 days" },
   { operation: "KeyUpdate", risk: "changes a key's attributes: disabled, expired or without wrapKey/unwrapKey, its store stops working" },
   { operation: "KeyPurge", risk: "tries to destroy a deleted key for good (purge protection refuses it until the retention ends)" },
-  { operation: "KeyImport", risk: "brings key material from outside the vault" },
+  {
+    operation: "KeyCreate",
+    risk: "creates a key, or a new current version of an existing one with the caller's attributes (disabled, expired, without wrapKey): the stores use the versionless key, so it can stop them",
+  },
+  { operation: "KeyImport", risk: "brings key material from outside the vault, as a new key or a new current version of an existing one (which can stop its store like KeyCreate)" },
   { operation: "KeyBackup", risk: "exports a key's protected backup blob from the vault" },
   { operation: "KeyRestore", risk: "restores a key from a backup blob" },
   { operation: "KeyRotationPolicySet", risk: "changes when keys rotate and expire" },
@@ -220,6 +325,8 @@ export interface TamperAlertsProps {
  *   and sends it as the rule's location (hashicorp/terraform-provider-azurerm internal/services/
  *   monitor/monitor_activity_log_alert_resource.go, `location.Normalize(d.Get("location"))`), and
  *   activity log alert rules are supported in Global, West Europe and North Europe.
+ * - one activity log alert per {@link TAMPER_RESOURCE_TYPES} entry, the same way, on its resource
+ *   types instead of one operation.
  * - one log search alert (`azurerm_monitor_scheduled_query_rules_alert_v2`, {@link keyAuditQuery})
  *   on the vault's audit events: any {@link KEY_AUDIT_OPERATIONS} event, split by operation and
  *   result, evaluated every 5 minutes over the last 15. Key Vault logs arrive "10 minutes (at most)
@@ -228,7 +335,7 @@ export interface TamperAlertsProps {
  *   auto-mitigated, so an event seen by three overlapping evaluations notifies once.
  */
 export class TamperAlerts extends Construct {
-  /** The activity log alert of each operation, by operation name. */
+  /** The activity log alert of each operation, by operation name, and of each resource-type group, by its id. */
   public readonly activityLogAlerts: ReadonlyMap<string, MonitorActivityLogAlert>;
   /** The log search alert on the vault's audit events. */
   public readonly keyAudit: MonitorScheduledQueryRulesAlertV2;
@@ -256,13 +363,29 @@ export class TamperAlerts extends Construct {
         }),
       );
     }
+    for (const group of TAMPER_RESOURCE_TYPES) {
+      alerts.set(
+        group.id,
+        new MonitorActivityLogAlert(activity, group.id, {
+          name: `${props.namePrefix}-tamper-${group.id}`,
+          resourceGroupName: props.resourceGroupName,
+          location: "global",
+          scopes: [group.scope === "subscription" ? subscription : props.resourceGroupId],
+          description: `${group.operations.join(", ")}: ${group.risk}. First: ${group.firstStep}.`,
+          enabled: true,
+          criteria: { category: "Administrative", resourceTypes: [...group.resourceTypes], statuses: ["Succeeded", "Failed"] },
+          action: [{ actionGroupId: props.alerts.actionGroupId }],
+          tags,
+        }),
+      );
+    }
     this.activityLogAlerts = alerts;
 
     this.keyAudit = new MonitorScheduledQueryRulesAlertV2(this, "KeyAudit", {
       name: `${props.namePrefix}-tamper-key-audit`,
-      displayName: "Custody vault: a key or the vault was deleted, changed, exported or imported",
+      displayName: "Custody vault: a key or the vault was deleted, changed, created, exported or imported",
       description:
-        "A custody key or the vault itself was deleted, updated (possibly disabled), purged, backed up, imported, restored, or its rotation policy or configuration changed. " +
+        "A custody key or the vault itself was deleted, updated (possibly disabled), given a new version by hand (created or imported), purged, backed up, restored, or its rotation policy or configuration changed. " +
         "First: query AzureDiagnostics for the event (caller, key id); if no change record names it, recover or re-enable the key and verify every store of the site.",
       resourceGroupName: props.resourceGroupName,
       location: props.location,

@@ -82,7 +82,15 @@ const SIGN = key("sign/action");
 const VERIFY = key("verify/action");
 const OTHER_KEY_USE = [key("encrypt/action"), key("decrypt/action"), SIGN];
 const KEY_EXPORT_OR_PURGE = [key("purge/action"), key("backup/action"), key("release/action")];
-const ADMINISTER_KEYS = [key("create/action"), key("rotate/action")];
+const ADMINISTER_KEYS = [key("rotate/action")];
+/**
+ * What disables or replaces a key's current version, which nobody may hold standing: delete and
+ * update (the retirement role, assigned to nobody), and create/import, because Create Key on an
+ * existing name "creates a new version of the key" (learn.microsoft.com/rest/api/keyvault/keys/
+ * create-key/create-key) with the caller's attributes (enabled: false, a past exp, no wrapKey), and
+ * every store names its key by the versionless URI.
+ */
+const REPLACE_OR_RETIRE_KEYS = [key("create/action"), key("import/action"), key("update/action"), key("delete")];
 
 const opOf = (a: AzureAction) => ("dataAction" in a ? a.dataAction : a.action);
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -395,6 +403,12 @@ const keyAdministratorProblems: Check = (access, topology) => {
       }
     }
   }
+  for (const k of keys(access)) {
+    for (const action of REPLACE_OR_RETIRE_KEYS) {
+      const who = holders(access, action, pathOf(k));
+      if (who.length > 0) problems.push(`${k.stack}: ${opOf(action)} at key ${k.path} by ${list(who)}, expected nobody (it could disable the key's current version)`);
+    }
+  }
   const containers = access.resources("azurerm_storage_container");
   for (const admin of admins) {
     for (const c of containers) if (access.can(admin, READ_BLOBS, pathOf(c)).allowed) problems.push(`key administrator ${admin} can ${opOf(READ_BLOBS)} at ${c.path}`);
@@ -543,7 +557,7 @@ const CHECKS: ReadonlyArray<readonly [string, Check]> = [
   ["custody readers, and only they, can read blobs at every site's stores", readerProblems],
   ["only the expected writers can write blobs: the custody writers at an Azure primary, each datacenter's ingest identity on the registries it sends", writerProblems],
   ["each datacenter's ingest identity signs in only by its federated credential and can add versions, nothing more, on the carried registries' containers only", ingestProblems],
-  ["key administrators are the custodians and cannot read blobs, use, export or purge keys", keyAdministratorProblems],
+  ["key administrators are the custodians and cannot read blobs, use, export or purge keys; nobody can create, import, update or delete a key version", keyAdministratorProblems],
   ["each store's own managed identity can wrap and unwrap with its own key only, and nobody else uses keys", storeIdentityProblems],
   ["only the copy jobs sign manifests, with the signing key of the site they write to; every custody administrator verifies; nobody else uses a signing key", signingProblems],
   ["nobody can delete or unprotect blob versions, delete or weaken a store or vault, or assign roles", destructionProblems],
@@ -767,17 +781,27 @@ describe("each matrix assertion fails when the grant it guards changes (the gene
       "the key administrator role may unwrap",
       () => {
         const stack = stackName("se-embassy");
-        const role = roleHolding("Microsoft.KeyVault/vaults/keys/create/action", stack);
+        const role = roleHolding("Microsoft.KeyVault/vaults/keys/rotate/action", stack);
         return mutate((json) => json(stack).resource.azurerm_role_definition[role].permissions[0].data_actions.push("Microsoft.KeyVault/vaults/keys/unwrap/action"));
       },
       keyAdministratorProblems,
       new RegExp(`^key administrator ${ADMIN_A} can Microsoft\\.KeyVault/vaults/keys/unwrap/action at .*/vaults/[a-z0-9]+/keys/`),
     ],
     [
+      "the key administrator role may create key versions",
+      () => {
+        const stack = stackName("es-embassy");
+        const role = roleHolding("Microsoft.KeyVault/vaults/keys/rotate/action", stack);
+        return mutate((json) => json(stack).resource.azurerm_role_definition[role].permissions[0].data_actions.push("Microsoft.KeyVault/vaults/keys/create/action"));
+      },
+      keyAdministratorProblems,
+      new RegExp(`^de-embassy-es-embassy: Microsoft\\.KeyVault/vaults/keys/create/action at key \\S+ by \\[[^\\]]*${ADMIN_A}[^\\]]*\\], expected nobody \\(it could disable the key's current version\\)$`),
+    ],
+    [
       "the key administrator role may purge keys",
       () => {
         const stack = stackName("de-north");
-        const role = roleHolding("Microsoft.KeyVault/vaults/keys/create/action", stack);
+        const role = roleHolding("Microsoft.KeyVault/vaults/keys/rotate/action", stack);
         return mutate((json) => json(stack).resource.azurerm_role_definition[role].permissions[0].data_actions.push("Microsoft.KeyVault/vaults/keys/purge/action"));
       },
       keyAdministratorProblems,

@@ -421,6 +421,19 @@ describe("AzureSiteStack.ingestFrom", () => {
         },
       ],
     });
+    // Both data planes the copy job uses answer only on private endpoints: the text names the blob
+    // and the vault host names, and the vault's zone is the one its endpoint registers in.
+    const vault = String(access.resources("azurerm_key_vault")[0].attributes.name);
+    const dns = (target as { network: { dns: string } }).network.dns;
+    expect(dns).toContain("make <account>.blob.core.windows.net resolve to each registry's endpointIp");
+    expect(dns).toContain(`${vault}.vault.azure.net resolve to signing.endpointIp (an A record for ${vault}.privatelink.vaultcore.azure.net;`);
+    const zones = json.resource?.azurerm_private_dns_zone ?? {};
+    const vaultZone = Object.keys(zones).find((id) => zones[id].name === "privatelink.vaultcore.azure.net");
+    expect(vaultZone).toBeDefined();
+    const vaultEndpoint = Object.values(json.resource?.azurerm_private_endpoint ?? {}).find(
+      (e) => (e.private_service_connection as { subresource_names: string[] }).subresource_names?.[0] === "vault",
+    );
+    expect(vaultEndpoint?.private_dns_zone_group).toMatchObject({ private_dns_zone_ids: [`\${azurerm_private_dns_zone.${vaultZone}.id}`] });
     // Every deployed value names an output the stack really has.
     for (const output of ["onprem-odc-noord-client-id", "onprem-odc-noord-vpn-gateway-ip", "onprem-odc-noord-brp-endpoint-ip", "signing-key-id", "signing-key-vault-endpoint-ip"]) expect(json.output).toHaveProperty([output]);
     expect(json.output?.["signing-key-id"]).toMatchObject({ value: expect.stringMatching(/^\$\{azapi_resource\.Signing_\w+\.output\.properties\.keyUri\}$/) });

@@ -20,16 +20,28 @@ const EXPECTED: Readonly<Record<string, string>> = {
   "Microsoft.Authorization/roleAssignments/delete": SUB,
   "Microsoft.Authorization/roleDefinitions/write": SUB,
   "Microsoft.Insights/diagnosticSettings/delete": SUB,
+  "Microsoft.Insights/diagnosticSettings/write": SUB,
   "Microsoft.Storage/storageAccounts/write": RG,
   "Microsoft.Storage/storageAccounts/blobServices/write": RG,
   "Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies/write": RG,
   "Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies/delete": RG,
   "Microsoft.Storage/storageAccounts/objectReplicationPolicies/delete": RG,
+  "Microsoft.Storage/storageAccounts/objectReplicationPolicies/write": RG,
   "Microsoft.KeyVault/vaults/write": RG,
   "Microsoft.KeyVault/vaults/delete": RG,
   "Microsoft.Network/networkSecurityGroups/securityRules/write": RG,
   "Microsoft.Network/networkSecurityGroups/securityRules/delete": RG,
+  // A second federated credential on an ingest identity lets another issuer's tokens write and sign as it.
+  "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write": RG,
+  "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/delete": RG,
 };
+
+/**
+ * The monitoring itself, watched by resource type (every write and delete of it) anywhere in the
+ * subscription: the alert rules, the action group they notify, and alert processing rules that could
+ * suppress the notifications.
+ */
+const MONITORING_TYPES = ["Microsoft.Insights/activityLogAlerts", "Microsoft.Insights/scheduledQueryRules", "Microsoft.Insights/actionGroups", "Microsoft.AlertsManagement/actionRules"];
 
 function synth() {
   return synthScope((scope) => {
@@ -51,9 +63,22 @@ describe("TamperAlerts (azure)", () => {
   const activity = resources(json, "azurerm_monitor_activity_log_alert");
 
   test("one activity log alert per watched operation, each listening where the operation can reach the site", () => {
-    const byOperation = Object.fromEntries(activity.map((a) => [(a.criteria as { operation_name: string }).operation_name, a.scopes]));
+    const byOperation = Object.fromEntries(
+      activity.filter((a) => (a.criteria as { operation_name?: string }).operation_name !== undefined).map((a) => [(a.criteria as { operation_name: string }).operation_name, a.scopes]),
+    );
     expect(Object.keys(byOperation).sort()).toEqual(Object.keys(EXPECTED).sort());
     for (const [operation, scope] of Object.entries(EXPECTED)) expect(byOperation[operation]).toEqual([scope]);
+  });
+
+  test("one activity log alert on every write and delete of the monitoring resources, in the whole subscription", () => {
+    const byType = activity.filter((a) => (a.criteria as { operation_name?: string }).operation_name === undefined);
+    expect(byType).toHaveLength(1);
+    expect(byType[0]).toMatchObject({ name: "test-tamper-monitoring", scopes: [SUB] });
+    // No operation_name: the rule matches every Administrative event of these types (writes and deletes alike).
+    expect(byType[0].criteria).toEqual({ category: "Administrative", resource_types: MONITORING_TYPES, statuses: ["Succeeded", "Failed"] });
+    for (const op of ["activityLogAlerts/write", "activityLogAlerts/delete", "scheduledQueryRules/delete", "actionGroups/delete"]) {
+      expect(String(byType[0].description)).toContain(`Microsoft.Insights/${op}`);
+    }
   });
 
   test("every activity log alert: Administrative, succeeded or failed, global, enabled, to the action group, with a first step", () => {
@@ -91,7 +116,8 @@ describe("TamperAlerts (azure)", () => {
     expect(query).toContain('ResourceProvider == "MICROSOFT.KEYVAULT" and Category == "AuditEvent"');
     expect(query).toContain(`_ResourceId =~ "${VAULT}"`);
     const operations = /OperationName in \(([^)]*)\)/.exec(query)?.[1].split(", ").map((o) => o.replace(/"/g, "")) ?? [];
-    expect(operations).toEqual(expect.arrayContaining(["KeyDelete", "KeyUpdate", "KeyPurge", "KeyRotationPolicySet", "VaultPut", "VaultPatch", "VaultDelete"]));
+    // KeyCreate and KeyImport on an existing name add a new current version with the caller's attributes (possibly disabled).
+    expect(operations).toEqual(expect.arrayContaining(["KeyDelete", "KeyUpdate", "KeyCreate", "KeyImport", "KeyPurge", "KeyRotationPolicySet", "VaultPut", "VaultPatch", "VaultDelete"]));
     // Routine operations would bury the alert: the stores wrap and unwrap, the policy rotates.
     expect(operations).not.toEqual(expect.arrayContaining(["KeyWrap"]));
     expect(operations.filter((o) => ["KeyGet", "KeyWrap", "KeyUnwrap", "KeyRotate", "KeyRotateIfDue"].includes(o))).toEqual([]);
