@@ -1,12 +1,12 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { AccessPolicy } from "../lib/aws/access-policy";
+import { AccessPolicy, type VerifyKeys } from "../lib/aws/access-policy";
 import { AlertTopic } from "../lib/aws/alert-topic";
 import { AuditTrail } from "../lib/aws/audit-trail";
 import type { AwsCustody } from "../lib/aws/custody";
 import { EncryptedStore } from "../lib/aws/encrypted-store";
-import { FreshnessAlarms } from "../lib/aws/freshness-alarms";
+import { FreshnessAlarms, freshnessWindowWithGrace } from "../lib/aws/freshness-alarms";
 import { LogBucket } from "../lib/aws/log-bucket";
 import { Network } from "../lib/aws/network";
 import { OnPremIngest } from "../lib/aws/onprem-ingest";
@@ -131,10 +131,10 @@ export class AwsSiteStack extends TerraformStack implements IngestingStack {
         custody: this.custody,
         region: site.region,
         description: `Signs the snapshot manifests of the registries written to ${site.id}`,
-        alias: `${this.namePrefix}-manifest-signing`,
+        alias: manifestSigningAlias(topology, site).slice("alias/".length),
       });
       // Every other AWS site's readers, operators and auditors check the manifests replicated there
-      // with this key (their identity grant is AccessPolicy's verifyKeyArns; this is the key's half).
+      // with this key (their identity grant is AccessPolicy's verifyKeys; this is the key's half).
       for (const other of topology.sites) {
         if (other.cloud !== "aws" || other.id === site.id || other.regionInfo.partition !== site.regionInfo.partition) continue;
         if (registriesAt(topology, other).length === 0) continue;
@@ -388,7 +388,7 @@ export class AwsSiteStack extends TerraformStack implements IngestingStack {
     return {
       kind: "aws-kms",
       keyArn: { stack: this.node.id, output: SIGNING_KEY_OUTPUT.aws },
-      keyAlias: `alias/${this.namePrefix}-manifest-signing`,
+      keyAlias: manifestSigningAlias(this.topology, this.site),
       region: this.site.region,
       algorithm: MANIFEST_SIGNING_ALGORITHM,
       jose: JOSE_MANIFEST_ALGORITHM,
@@ -411,14 +411,28 @@ export class AwsSiteStack extends TerraformStack implements IngestingStack {
 }
 
 /**
- * The identity half of verifying manifests signed at an AWS primary, for another AWS site of the same
- * partition: its ARN is only known once the primary's stack is applied, so a pattern over the
- * primary's region (the key policy names the roles; a pattern opens no other key).
+ * The alias of a site's manifest-signing key, `alias/<topology>-<site>-manifest-signing`: the
+ * SigningKey's alias at that site, the push plan's `keyAlias`, and what other sites' verify grants
+ * require a key to carry (see verifyElsewhere).
  */
-function verifyElsewhere(topology: Topology, site: AwsSite, accountId: string): { verifyKeyArns?: readonly string[] } {
+export function manifestSigningAlias(topology: Topology, site: AwsSite): string {
+  return `alias/${topology.name}-${site.id}-manifest-signing`;
+}
+
+/**
+ * The identity half of verifying manifests signed at an AWS primary, for another AWS site of the same
+ * partition. The key's ARN is only known once the primary's stack is applied, so the grant names a
+ * pattern over the primary's region and requires the key to carry the primary's signing alias
+ * (kms:ResourceAliases, see AccessPolicy's VerifyKeys): another key of that region, one a forger
+ * created with the default key policy included, is not opened by it. The key policy names the
+ * roles too.
+ */
+function verifyElsewhere(topology: Topology, site: AwsSite, accountId: string): { verifyKeys?: VerifyKeys } {
   const primary = topology.primary;
   if (primary.cloud !== "aws" || primary.id === site.id || primary.regionInfo.partition !== site.regionInfo.partition) return {};
-  return { verifyKeyArns: [`arn:${site.regionInfo.partition}:kms:${primary.region}:${accountId}:key/*`] };
+  return {
+    verifyKeys: { keyArns: [`arn:${site.regionInfo.partition}:kms:${primary.region}:${accountId}:key/*`], aliases: [manifestSigningAlias(topology, primary)] },
+  };
 }
 
 /**
@@ -437,23 +451,27 @@ export function accountTrailSiteId(topology: Topology, partition: string): strin
  * The freshness window of registry `registryId` at `site`, in minutes: how long its store may go
  * without a new object while every promise is kept.
  * - At the primary, where the registry is written: the registry's `rpoMinutes` (its export must
- *   write at least that often, or no copy anywhere can be fresher).
- * - Fed by a datacenter's copy job: the link's `everyMinutes`, the job's schedule (= the link's RPO).
- * - Fed by replication from another cloud site: that site's window plus the link's achievable RPO
- *   (15 minutes for S3 replication with RTC). Replication follows the writes and has no schedule of
- *   its own, so the link's RPO alone would alarm between two writes of an hourly registry; one
- *   write within the source's window reaches here within the link's RPO after it.
+ *   write at least that often, or no copy anywhere can be fresher), plus the grace of a scheduled
+ *   write (freshnessWindowWithGrace, lib/aws/freshness-alarms.ts: max(5 min, 25%) of the interval).
+ * - Fed by a datacenter's copy job: the link's `everyMinutes`, the job's schedule (= the link's
+ *   RPO), plus the same grace: the alarm says the RPO is at risk beyond the copy job's normal
+ *   jitter, not that one run landed a minute late.
+ * - Fed by replication from another cloud site: that site's window (grace included) plus the link's
+ *   achievable RPO (15 minutes for S3 replication with RTC, already a bound with its own margin).
+ *   Replication follows the writes and has no schedule of its own, so the link's RPO alone would
+ *   alarm between two writes of an hourly registry; one write within the source's window reaches
+ *   here within the link's RPO after it.
  * With several links into the site, the smallest (the promise is kept if any path keeps it).
  */
 export function freshnessWindowMinutes(topology: Topology, site: Site, registryId: string, visiting: ReadonlySet<string> = new Set()): number {
   const registry = topology.registries.find((r) => r.id === registryId);
   if (!registry) throw new Error(`no registry '${registryId}' in topology '${topology.name}'`);
-  if (site.primary) return registry.rpoMinutes;
+  if (site.primary) return freshnessWindowWithGrace(registry.rpoMinutes);
   if (visiting.has(site.id)) return Number.POSITIVE_INFINITY; // a cycle: the validator refuses these
   const into = topology.links.filter((l) => l.to.id === site.id && l.registries.some((r) => r.id === registryId));
   const windows = into.map((l) =>
     l.from.cloud === "onprem"
-      ? (l.everyMinutes ?? l.mechanism.achievableRpoMinutes)
+      ? freshnessWindowWithGrace(l.everyMinutes ?? l.mechanism.achievableRpoMinutes)
       : freshnessWindowMinutes(topology, l.from, registryId, new Set([...visiting, site.id])) + l.mechanism.achievableRpoMinutes,
   );
   const best = Math.min(...windows);

@@ -63,15 +63,34 @@ export interface AccessPolicyProps {
    */
   readonly signingKey?: ISigningKey;
   /**
-   * ARNs (or an ARN pattern such as `arn:aws:kms:<region>:<account>:key/*`) of manifest-signing keys
-   * at other sites whose signatures the readers, operators and auditors here check: granted
-   * kms:Verify, kms:GetPublicKey and kms:DescribeKey in their identity policies. Each key's own
-   * policy decides too, and must name these roles (SigningKey.allowVerify with
-   * {@link AccessPolicy.roleArnFor}): a pattern opens no key whose policy does not. A key
-   * of another stack is named by pattern because its ARN only exists after that stack is applied.
+   * Manifest-signing keys at other sites whose signatures the readers, operators and auditors here
+   * check: granted kms:Verify, kms:GetPublicKey and kms:DescribeKey in their identity policies, on
+   * the keys that carry one of `aliases` only. Each key's own policy decides too, and must name
+   * these roles (SigningKey.allowVerify with {@link AccessPolicy.roleArnFor}).
    * @default - none
    */
-  readonly verifyKeyArns?: readonly string[];
+  readonly verifyKeys?: VerifyKeys;
+}
+
+/**
+ * Manifest-signing keys of other stacks, as an identity policy can name them before they exist:
+ * by an ARN pattern and by alias.
+ */
+export interface VerifyKeys {
+  /**
+   * ARNs or ARN patterns of the keys, e.g. `arn:aws:kms:<region>:<account>:key/*`: a key of another
+   * stack is named by pattern because its ARN only exists after that stack is applied.
+   */
+  readonly keyArns: readonly string[];
+  /**
+   * Full alias names (`alias/...`), one of which a key must carry for the grant to apply: the
+   * condition `ForAnyValue:StringEquals` on `kms:ResourceAliases` (KMS Developer Guide, "Use aliases
+   * to control access to KMS keys": kms:ResourceAliases "allows or denies access to a KMS key based
+   * on the aliases associated with the KMS key"; a multivalued key, hence the ForAnyValue
+   * operator). Without it a pattern would let these roles verify with any key of the region whose
+   * policy delegates to IAM (the default key policy does), such as one a forger created.
+   */
+  readonly aliases: readonly string[];
 }
 
 /** The purposes a person or system can act for at a site. Replication has its own role (ReplicationLink). */
@@ -171,9 +190,22 @@ export class AccessPolicy extends Construct {
       props.signingKey.grantAdminister(keyAdmin);
       props.signingKey.grantAudit(auditor);
     }
-    if (props.verifyKeyArns && props.verifyKeyArns.length > 0) {
+    if (props.verifyKeys) {
+      const { keyArns, aliases } = props.verifyKeys;
+      const errors: string[] = [];
+      if (keyArns.length === 0) errors.push(`verifyKeys.keyArns must name at least one key ARN or pattern for access policy '${props.namePrefix}', got none`);
+      if (aliases.length === 0) errors.push(`verifyKeys.aliases must name at least one alias for access policy '${props.namePrefix}' (a key ARN pattern alone opens every key it matches), got none`);
+      const bad = aliases.filter((a) => !/^alias\/[a-zA-Z0-9/_-]+$/.test(a) || a.startsWith("alias/aws/"));
+      if (bad.length > 0) errors.push(`verifyKeys.aliases must be full customer alias names (alias/ then [a-zA-Z0-9/_-], not alias/aws/...), got ${bad.map((a) => `'${a}'`).join(", ")} for access policy '${props.namePrefix}'`);
+      if (errors.length > 0) throw new Error(errors.join("\n"));
       for (const r of [reader, operator, auditor]) {
-        r.addToPolicy({ Sid: "VerifyManifestsElsewhere", Effect: "Allow", Action: [...KEY_VERIFY_ACTIONS], Resource: [...props.verifyKeyArns] });
+        r.addToPolicy({
+          Sid: "VerifyManifestsElsewhere",
+          Effect: "Allow",
+          Action: [...KEY_VERIFY_ACTIONS],
+          Resource: [...keyArns],
+          Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": [...aliases] } },
+        });
       }
     }
 

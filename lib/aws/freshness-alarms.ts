@@ -27,6 +27,41 @@ export interface FreshnessAlarmsProps {
 /** The longest window an alarm can watch: CloudWatch evaluates at most seven days (604,800 s). */
 export const MAX_FRESHNESS_MINUTES = 7 * 24 * 60;
 
+/** The smallest grace a scheduled write gets on top of its interval, in minutes (see freshnessGraceMinutes). */
+export const MIN_FRESHNESS_GRACE_MINUTES = 5;
+
+/**
+ * The grace a store written on a schedule (every `intervalMinutes`: a datacenter's copy job, a
+ * registry's export at the primary) gets before its freshness alarm fires: the larger of
+ * {@link MIN_FRESHNESS_GRACE_MINUTES} and a quarter of the interval, in whole minutes.
+ *
+ * Why: the alarm says "the RPO is at risk", not "a run was a minute late". A copy job started by
+ * cron or a scheduler lands its objects some time after its tick: start-up, the upload itself,
+ * retries, clock skew; and the `TriggeredRules` datapoint of the arrival is that minute's, so
+ * with a window of exactly the interval every slightly late run would flap ALARM then OK, and a
+ * team that learns to ignore the flapping misses the real outage. A grace proportional to the
+ * interval covers the normal jitter of short and long schedules alike (a 15-minute job gets 5
+ * minutes, an hourly one 15, a daily one 6 hours), while a job that skipped a whole run still
+ * alarms well before a second one is missed (the window stays under twice the interval for every
+ * interval of 7 minutes or more). The evaluation limits still bound the window (see
+ * {@link freshnessWindowWithGrace}).
+ */
+export function freshnessGraceMinutes(intervalMinutes: number): number {
+  return Math.max(MIN_FRESHNESS_GRACE_MINUTES, Math.ceil(intervalMinutes / 4));
+}
+
+/**
+ * The freshness window of a store written every `intervalMinutes`: the interval plus
+ * {@link freshnessGraceMinutes}, capped at {@link MAX_FRESHNESS_MINUTES} (CloudWatch's longest
+ * evaluation, see freshnessEvaluation) so that the grace never turns a window the alarm can watch
+ * into one it cannot. An interval already beyond the cap is returned as is, for
+ * FreshnessAlarms.watch to refuse by name.
+ */
+export function freshnessWindowWithGrace(intervalMinutes: number): number {
+  if (intervalMinutes >= MAX_FRESHNESS_MINUTES) return intervalMinutes;
+  return Math.min(intervalMinutes + freshnessGraceMinutes(intervalMinutes), MAX_FRESHNESS_MINUTES);
+}
+
 /**
  * How a window of `minutes` is evaluated. Up to a day, in one-minute periods, every one of which
  * must be empty to alarm: exactly "nothing arrived in the last `minutes` minutes", sliding by the

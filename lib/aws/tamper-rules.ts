@@ -49,7 +49,16 @@ export const TAMPER_EVENTS = {
     "PutRolePermissionsBoundary",
     "DeleteRolePermissionsBoundary",
   ],
-  /** IAM Roles Anywhere: which CA and which profile hand out a datacenter's ingest role. */
+  /**
+   * IAM Roles Anywhere: which CA and which profile hand out a datacenter's ingest role, which
+   * certificates are revoked (a deleted or disabled CRL lets a revoked certificate back in), which
+   * certificate attributes map into the session (attribute mappings feed the role's conditions),
+   * and whether expiry notices about the trust anchor reach anyone (notification settings). Every
+   * mutating operation of the service: the IAM Roles Anywhere API Reference, "Actions" (CreateProfile
+   * ... UpdateTrustAnchor), less the reads (Get*, List*) and tagging; Roles Anywhere logs each call
+   * to CloudTrail under its operation name (IAM Roles Anywhere User Guide, "Logging IAM Roles
+   * Anywhere API calls using AWS CloudTrail").
+   */
   rolesAnywhere: [
     "CreateTrustAnchor",
     "UpdateTrustAnchor",
@@ -61,9 +70,15 @@ export const TAMPER_EVENTS = {
     "DeleteProfile",
     "DisableProfile",
     "EnableProfile",
+    "PutAttributeMapping",
+    "DeleteAttributeMapping",
     "ImportCrl",
     "UpdateCrl",
     "EnableCrl",
+    "DisableCrl",
+    "DeleteCrl",
+    "PutNotificationSettings",
+    "ResetNotificationSettings",
   ],
   /** The watchers themselves: the audit trail, rules, alarms, the alert topic and the arrival log. */
   watchers: [

@@ -52,8 +52,12 @@ export interface VerifyRequest {
   readonly manifest: string;
   readonly publicKey?: KeyRef;
   readonly deep: boolean;
-  /** Key Vault names of the topology's custody (from synth). */
-  readonly custodyVaults: ReadonlySet<string>;
+  /**
+   * Key Vault names of the topology's custody (from synth).
+   * @deprecated Not read: verify trusts only the site's signing key or --public-key, never a key
+   * for being in custody. Kept until lib/cli/main.ts stops passing it.
+   */
+  readonly custodyVaults?: ReadonlySet<string>;
 }
 
 /**
@@ -82,32 +86,27 @@ async function siteKeyFor(siteKey: KeyRef, manifest: Manifest): Promise<{ key: K
 
 /**
  * The key to check a manifest's signature with. An explicit --public-key always wins. Otherwise
- * the key synth names for the site (the store's signingKey), when the manifest was signed with it.
- * Otherwise the key the manifest itself names is used ONLY when it belongs to the topology's
- * custody: a KMS key in the custody AWS account, or a key in one of the custody subscription's
- * vaults that synth declares. Anyone who can write a manifest can also name a key of their own in
- * it; trusting that name would make the signature prove nothing.
+ * only the key synth names for the site (the store's signingKey): a manifest signed with any other
+ * key is a problem, by name, even a key of the custody account or a custody vault. Whoever can
+ * create a key there and write to the store could otherwise sign a forged manifest with a key of
+ * their own, name it in the manifest, and have it reported valid: a name in the manifest is the
+ * forger's word. A site whose key synth does not name needs --public-key (a usage error, exit 2).
  */
 async function checkingKey(req: VerifyRequest, manifest: Manifest, manifestKey: string): Promise<{ key?: KeyObject; ref?: string; problem?: Problem }> {
   if (req.publicKey) return { key: await publicKeyOf(req.publicKey), ref: req.publicKey.ref };
+  const signature = manifest.signature!;
+  const named = signature.key === "file" ? `a local key (public key sha256 ${signature.publicKeySha256})` : `'${signature.key}'`;
   const siteKey = req.store.ref.signingKey;
-  const own = siteKey ? await siteKeyFor(siteKey, manifest) : undefined;
+  if (!siteKey) {
+    throw new UsageError(
+      `manifest ${manifestKey} is signed with ${named}, and the synth output names no signing key for site '${req.store.ref.site}': give the public key to check it with --public-key (a KMS key ARN, a Key Vault key id or file:PATH)`,
+    );
+  }
+  const own = await siteKeyFor(siteKey, manifest);
   if (own) return own;
-  const named = manifest.signature!.key;
-  if (named === "file") {
-    throw new UsageError(`manifest ${manifestKey} is signed with a local key (public key sha256 ${manifest.signature!.publicKeySha256}): give its public key with --public-key file:PATH`);
-  }
-  let ref: KeyRef;
-  try {
-    ref = parseKeyRef(named, "the manifest's signature key");
-  } catch {
-    return { problem: { kind: "manifest-signature", key: manifestKey, message: `signed with an unknown kind of key '${named}' (badly signed)` } };
-  }
-  const account = req.topology.custody.aws?.accountId;
-  if (ref.kind === "kms" && account !== undefined && ref.account === account) return { key: await publicKeyOf(ref), ref: ref.ref };
-  if (ref.kind === "keyvault" && req.custodyVaults.has(ref.vault)) return { key: await publicKeyOf(ref), ref: ref.ref };
-  const custody = [account ? `AWS account ${account}` : undefined, req.custodyVaults.size > 0 ? `Key Vaults ${[...req.custodyVaults].sort().join(", ")}` : undefined].filter(Boolean).join(", ");
-  return { problem: { kind: "manifest-signature", key: manifestKey, message: `signed with key '${named}', which is outside the topology's custody (${custody || "none declared"}): not trusted (give --public-key to check it against a key you trust)` } };
+  return {
+    problem: { kind: "manifest-signature", key: manifestKey, message: `signed with ${named}, not the site's signing key '${siteKey.ref}'; pass --public-key to check it against another key` },
+  };
 }
 
 async function latestManifest(store: ObjectStore): Promise<string | undefined> {

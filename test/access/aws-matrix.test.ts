@@ -27,7 +27,7 @@ import { loadTopologyFile, parseTopology } from "../../lib/topology/load";
 import type { Link, OnPremSite, Site, Topology } from "../../lib/topology/model";
 import { PROJECT_ROOT, topologyOf } from "../fixtures";
 import { certFolder } from "../topology/onprem-fixtures";
-import { type AwsPolicies, type BucketModel, collectAwsPolicies, type EndpointModel, synthesizeApp } from "./aws-policies";
+import { type AwsPolicies, type BucketModel, collectAwsPolicies, type EndpointModel, fakeKeyId, type KeyModel, synthesizeApp } from "./aws-policies";
 import { ADMINISTRATOR_ACCESS, AwsAccess, type Caller, externalCaller, OBJECT_KEY, type Outcome, roleCaller, type S3RequestOptions, type Step } from "./aws-requests";
 
 /** An account that is not the custody account. */
@@ -625,6 +625,68 @@ describe.each(MATRIX)(
         cells.push({ what: `${at}: ${accountAdmin.arn} (AdministratorAccess, not in custody) kms:Verify`, expected: "denied", outcome: single(await access.kmsDirect(accountAdmin, "kms:Verify", keyArn, signing)) });
         cells.push({ what: `${at}: administer-keys@${site.site.id} kms:PutKeyPolicy`, expected: "allowed", outcome: single(await access.kmsDirect(keyAdmin, "kms:PutKeyPolicy", keyArn)) });
         cells.push({ what: `${at}: custodian with AdministratorAccess kms:ScheduleKeyDeletion 7 days`, expected: "refused by the resource policy", outcome: single(await access.kmsDirect(custodians[0], "kms:ScheduleKeyDeletion", keyArn, { "kms:ScheduleKeyDeletionPendingWindowInDays": "7" })) });
+      }
+      expect(keySites.length).toBeGreaterThan(0);
+      expectCells(cells, expected);
+    });
+
+    test("verifying is bound to the signing key itself: the readers, operators and auditors who verify with it cannot use another key of the account, a forger's key with the default key policy included, whatever its alias", async () => {
+      // Where keys are, as in the signing test above; whoever verifies them, at every site with stores.
+      const keySites = primaryKind === "aws" ? [primary()] : sites.filter((s) => ingests.some((i) => i.site === s));
+      const servedBy = (site: SiteView) => (primaryKind === "aws" ? sites.filter((s) => s.stores.size > 0) : [site]);
+      const signing = { "kms:SigningAlgorithm": "ECDSA_SHA_256", "kms:MessageType": "DIGEST" };
+      const cells: Cell[] = [];
+      let expected = 0;
+      for (const site of keySites) {
+        const keyArn = model.output(site.stack, "signing-key-arn");
+        const key = model.key(keyArn);
+        // The alias other sites' grants require is really the key's (aws_kms_alias of its own stack).
+        const alias = `alias/${topology.name}-${site.site.id}-manifest-signing`;
+        expect(key.aliases).toEqual([alias]);
+        const [, partition, , region, account] = keyArn.split(":");
+        const elsewhere = region === "eu-central-1" ? "eu-west-1" : "eu-central-1";
+        // Keys a principal of the account could create (the default key policy lets IAM policies grant their use:
+        // KMS Developer Guide, "Default key policy"); alias names are unique per account and region, so the real
+        // alias name can only be copied in another region.
+        const forged = (id: string, keyRegion: string, aliases: string[]): KeyModel => ({
+          stack: "(created outside the synth)",
+          address: `aws_kms_key.${id}`,
+          arn: `arn:${partition}:kms:${keyRegion}:${account}:key/${fakeKeyId("forger", `${id}-${keyRegion}`)}`,
+          keyId: fakeKeyId("forger", `${id}-${keyRegion}`),
+          region: keyRegion,
+          policy: { Version: "2012-10-17", Statement: [{ Sid: "Enable IAM User Permissions", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${account}:root` }, Action: "kms:*", Resource: "*" }] },
+          aliases,
+        });
+        const others = [
+          { what: "a key without an alias in its region", key: forged("plain", region, []) },
+          { what: "a key with another alias in its region", key: forged("aliased", region, ["alias/forged-manifest-signing"]) },
+          { what: `a key in ${elsewhere} with the same alias name`, key: forged("copied", elsewhere, [alias]) },
+        ];
+        const withForged = new AwsAccess(model.withKeys(others.map((o) => o.key)));
+        // And the other keys the synth creates in that region (where the grant's ARN pattern points): refused too.
+        const synthesized = model.keys.filter((k) => k.arn !== keyArn && k.region === region);
+        for (const served of servedBy(site)) {
+          for (const purpose of ["read", "operate", "audit"]) {
+            const who = `${purpose}@${served.site.id}`;
+            expected++;
+            cells.push({ what: `${who} kms:Verify with the signing key of ${site.site.id}`, expected: "allowed", outcome: single(await withForged.kmsDirect(served.role(purpose), "kms:Verify", keyArn, signing)) });
+            for (const other of others) {
+              // The auditors read every key's metadata in the region by design (AccessPolicy's AuditKeys): DescribeKey is no use of a key.
+              for (const action of purpose === "audit" ? ["kms:Verify", "kms:GetPublicKey"] : ["kms:Verify", "kms:GetPublicKey", "kms:DescribeKey"]) {
+                expected++;
+                cells.push({
+                  what: `${who} ${action} with ${other.what} (${other.key.arn})`,
+                  expected: "denied",
+                  outcome: single(await withForged.kmsDirect(served.role(purpose), action, other.key.arn, action === "kms:Verify" ? signing : {})),
+                });
+              }
+            }
+            for (const k of synthesized) {
+              expected++;
+              cells.push({ what: `${who} kms:Verify with ${k.address} (${k.stack})`, expected: "denied", outcome: single(await access.kmsDirect(served.role(purpose), "kms:Verify", k.arn, signing)) });
+            }
+          }
+        }
       }
       expect(keySites.length).toBeGreaterThan(0);
       expectCells(cells, expected);

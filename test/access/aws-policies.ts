@@ -94,6 +94,8 @@ export interface KeyModel extends Origin {
   readonly region: string;
   readonly policy: PolicyDocument;
   readonly deletionWindowInDays?: number;
+  /** The names (`alias/...`) of the aliases that point at the key (`aws_kms_alias.target_key_id`): what KMS puts in kms:ResourceAliases. */
+  readonly aliases: readonly string[];
 }
 
 export interface ReplicationRuleModel {
@@ -229,6 +231,14 @@ export class AwsPolicies {
   /** The key with this ARN; throws naming the known keys otherwise. */
   public key(arn: string): KeyModel {
     return one(this.keys, (k) => k.arn === arn, `key '${arn}'`, (k) => `${k.arn} (${k.stack} ${k.address})`);
+  }
+
+  /**
+   * The same policies with `keys` added: keys the synth does not create but that may exist in the
+   * account (one a forger created, say), to show what the synthesized identity policies open on them.
+   */
+  public withKeys(keys: readonly KeyModel[]): AwsPolicies {
+    return new AwsPolicies(this.accountId, this.roles, this.buckets, [...this.keys, ...keys], this.replications, this.endpoints, this.trustAnchors, this.profiles, this.resolver);
   }
 
   /** Whether a KMS key ARN is one of the synthesized keys. */
@@ -621,7 +631,14 @@ export function collectAwsPolicies(app: SynthesizedApp, options: CollectOptions)
           ? r.policy(stack, block.policy, `${where}.policy`)
           : { Version: "2012-10-17", Statement: [{ Sid: "Enable IAM User Permissions", Effect: "Allow", Principal: { AWS: `arn:${partitionOfRegion(r.resourceRegion(stack, block, where))}:iam::${options.accountId}:root` }, Action: "kms:*", Resource: "*" }] },
       ...(typeof block.deletion_window_in_days === "number" ? { deletionWindowInDays: block.deletion_window_in_days } : {}),
+      aliases: [],
     });
+  });
+  each("aws_kms_alias", (stack, _name, block, where) => {
+    const ref = r.attr(stack, block, "target_key_id", where);
+    const key = keys.find((k) => k.arn === ref || k.keyId === ref);
+    if (!key) throw new UnresolvableReferenceError(`${where}: alias points at key '${ref}', which no synthesized stack creates`);
+    key.aliases = [...key.aliases, r.attr(stack, block, "name", where)];
   });
   each("aws_kms_key_policy", (stack, name, block, where) => {
     const ref = r.attr(stack, block, "key_id", where);

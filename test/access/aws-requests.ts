@@ -239,7 +239,7 @@ export class AwsAccess {
    * key ARN or, for `sts:*`, an IAM role ARN of the app) with the given context. The resource policy
    * is the bucket's, the key's or the role's trust policy.
    */
-  public async decide(caller: Caller, action: string, resource: string, context: Record<string, string>, endpoint?: EndpointModel): Promise<Step> {
+  public async decide(caller: Caller, action: string, resource: string, context: Record<string, string | string[]>, endpoint?: EndpointModel): Promise<Step> {
     return this.evaluate(sessionArn(caller), caller.policies, action, resource, context, endpoint);
   }
 
@@ -269,7 +269,7 @@ export class AwsAccess {
     identity: readonly NamedPolicy[],
     action: string,
     resource: string,
-    context: Record<string, string>,
+    context: Record<string, string | string[]>,
     endpoint?: EndpointModel,
   ): Promise<Step> {
     const service = action.split(":")[0];
@@ -384,12 +384,13 @@ export class AwsAccess {
    */
   public async kmsViaS3(caller: Caller, action: string, keyArn: string, region: string): Promise<Step> {
     if (!this.model.hasKey(keyArn)) return { call: action, resource: keyArn, decision: "NotModelled", deniedBy: [], denyingStatements: [] };
-    return this.decide(caller, action, keyArn, kmsViaS3Context(caller, region, this.model.accountId));
+    return this.decide(caller, action, keyArn, { ...kmsViaS3Context(caller, region, this.model.accountId), ...resourceAliases(this.model.key(keyArn).aliases) });
   }
 
   /** A KMS call the caller makes directly (no service in between), with any extra request keys. */
   public async kmsDirect(caller: Caller, action: string, keyArn: string, extra: Record<string, string> = {}): Promise<Step> {
-    return this.decide(caller, action, keyArn, kmsDirectContext(caller, this.model.key(keyArn).region, this.model.accountId, extra));
+    const key = this.model.key(keyArn);
+    return this.decide(caller, action, keyArn, { ...kmsDirectContext(caller, key.region, this.model.accountId, extra), ...resourceAliases(key.aliases) });
   }
 
   /** An S3 call on a bucket or object ARN with the default context of a TLS request. */
@@ -397,6 +398,15 @@ export class AwsAccess {
     const bucket = this.model.bucket(resource);
     return this.decide(caller, action, resource, s3RequestContext(caller, bucket.region, this.model.accountId, options), options.endpoint);
   }
+}
+
+/**
+ * kms:ResourceAliases of a request on a key with these aliases: KMS sets it to the key's aliases
+ * (KMS Developer Guide, "AWS KMS condition keys", kms:ResourceAliases, a multivalued key); a key
+ * without aliases has no value for it.
+ */
+function resourceAliases(aliases: readonly string[]): Record<string, string[]> {
+  return aliases.length > 0 ? { "kms:ResourceAliases": [...aliases] } : {};
 }
 
 function outcome(steps: Step[]): Outcome {

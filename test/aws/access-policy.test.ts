@@ -1,16 +1,16 @@
-import { AccessPolicy } from "../../lib/aws/access-policy";
+import { AccessPolicy, type AccessPolicyProps } from "../../lib/aws/access-policy";
 import { CustodyKey } from "../../lib/aws/custody-key";
 import { EncryptedStore } from "../../lib/aws/encrypted-store";
 import { LogBucket } from "../../lib/aws/log-bucket";
 import { CUSTODY, policyOf, resources, synthScope } from "../fixtures";
 
-function synthAccess(writable: boolean) {
+function synthAccess(writable: boolean, extra: Partial<AccessPolicyProps> = {}) {
   return synthScope((scope) => {
     const logBucket = new LogBucket(scope, "Logs", { custody: CUSTODY, bucketName: "site-logs" });
     const stores = ["brp", "land"].map(
       (id) => new EncryptedStore(scope, id, { custody: CUSTODY, registryId: id, bucketName: `site-${id}`, region: "eu-south-2", retentionDays: 365, logBucket }),
     );
-    new AccessPolicy(scope, "Access", { custody: CUSTODY, namePrefix: "es-primary", stores, writable });
+    new AccessPolicy(scope, "Access", { custody: CUSTODY, namePrefix: "es-primary", stores, writable, ...extra });
   });
 }
 
@@ -27,6 +27,37 @@ describe("AccessPolicy (aws)", () => {
     const roles = resources(synth, "aws_iam_role");
     expect(roles.map((r) => r.name).sort()).toEqual(["es-primary-administer-keys", "es-primary-audit", "es-primary-operate", "es-primary-read"]);
     roles.forEach((r) => expect(policyOf(r.assume_role_policy).Statement[0].Principal).toEqual({ AWS: ["arn:aws:iam::111111111111:role/embassy-admin"] }));
+  });
+
+  test("verifyKeys: the readers, operators and auditors verify with keys of the pattern that carry one of the aliases, nothing else; the key administrators get no such grant", () => {
+    const pattern = "arn:aws:kms:ap-northeast-1:111111111111:key/*";
+    const alias = "alias/jp-embassy-jp-tokyo-manifest-signing";
+    const synthed = synthAccess(false, { verifyKeys: { keyArns: [pattern], aliases: [alias] } });
+    for (const purpose of ["read", "operate", "audit"]) {
+      expect(policyOfRole(synthed, `es-primary-${purpose}`).filter((st) => st.Sid === "VerifyManifestsElsewhere")).toEqual([
+        {
+          Sid: "VerifyManifestsElsewhere",
+          Effect: "Allow",
+          Action: ["kms:Verify", "kms:GetPublicKey", "kms:DescribeKey"],
+          Resource: [pattern],
+          Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": [alias] } },
+        },
+      ]);
+    }
+    expect(policyOfRole(synthed, "es-primary-administer-keys").map((st) => st.Sid)).not.toContain("VerifyManifestsElsewhere");
+    expect(policyOfRole(synth, "es-primary-read").map((st) => st.Sid)).not.toContain("VerifyManifestsElsewhere");
+  });
+
+  test("fails when verifyKeys names no key, no alias or a name that is not a customer alias, all at once", () => {
+    expect(() => synthAccess(false, { verifyKeys: { keyArns: [], aliases: [] } })).toThrow(
+      new RegExp(
+        "^verifyKeys\\.keyArns must name at least one key ARN or pattern for access policy 'es-primary', got none\\n" +
+          "verifyKeys\\.aliases must name at least one alias for access policy 'es-primary' \\(a key ARN pattern alone opens every key it matches\\), got none$",
+      ),
+    );
+    expect(() => synthAccess(false, { verifyKeys: { keyArns: ["arn:aws:kms:eu-south-2:111111111111:key/*"], aliases: ["manifest-signing", "alias/aws/s3"] } })).toThrow(
+      /^verifyKeys\.aliases must be full customer alias names \(alias\/ then \[a-zA-Z0-9\/_-\], not alias\/aws\/\.\.\.\), got 'manifest-signing', 'alias\/aws\/s3' for access policy 'es-primary'$/,
+    );
   });
 
   test("the primary also gets a writer", () => {

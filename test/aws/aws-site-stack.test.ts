@@ -75,4 +75,34 @@ describe("AwsSiteStack", () => {
     expect(ids).toContain("role-read-arn");
     expect(ids.filter((id) => id.includes("write") || id.startsWith("replication-"))).toEqual([]);
   });
+
+  test("a replica verifies manifests only with keys in the primary's region that carry the primary's signing alias, which the primary's signing key has", () => {
+    // es-embassy's primary es-primary is in eu-south-2 (fixtures awsDoc).
+    const [alias] = resources(primary, "aws_kms_alias").filter((a) => a.name.endsWith("-manifest-signing"));
+    expect(alias.name).toBe("alias/es-embassy-es-primary-manifest-signing");
+    const signingKeys = Object.entries(primary.resource.aws_kms_key).filter(([, k]: [string, any]) => k.key_usage === "SIGN_VERIFY");
+    expect(signingKeys).toHaveLength(1);
+    expect(alias.target_key_id).toBe(`\${aws_kms_key.${signingKeys[0][0]}.key_id}`);
+    const roles = resources(foreign, "aws_iam_role");
+    const grants = resources(foreign, "aws_iam_role_policy").flatMap((p) => {
+      const role = roles.find((r) => p.role === `\${aws_iam_role.${Object.keys(foreign.resource.aws_iam_role).find((k) => foreign.resource.aws_iam_role[k] === r)}.name}`);
+      return policyOf(p.policy)
+        .Statement.filter((st: any) => st.Sid === "VerifyManifestsElsewhere")
+        .map((st: any) => [role?.name, st]);
+    });
+    const statement = {
+      Sid: "VerifyManifestsElsewhere",
+      Effect: "Allow",
+      Action: ["kms:Verify", "kms:GetPublicKey", "kms:DescribeKey"],
+      Resource: ["arn:aws:kms:eu-south-2:111111111111:key/*"],
+      Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": [alias.name] } },
+    };
+    expect(grants.sort((a, b) => a[0].localeCompare(b[0]))).toEqual([
+      ["es-embassy-se-embassy-audit", statement],
+      ["es-embassy-se-embassy-operate", statement],
+      ["es-embassy-se-embassy-read", statement],
+    ]);
+    // The primary verifies its own key by ARN (SigningKey.grantVerify), never by pattern.
+    expect(resources(primary, "aws_iam_role_policy").flatMap((p) => policyOf(p.policy).Statement).filter((st: any) => st.Sid === "VerifyManifestsElsewhere")).toEqual([]);
+  });
 });

@@ -1,5 +1,5 @@
 import { EncryptedStore } from "../../lib/aws/encrypted-store";
-import { FreshnessAlarms, freshnessEvaluation } from "../../lib/aws/freshness-alarms";
+import { FreshnessAlarms, freshnessEvaluation, freshnessGraceMinutes, freshnessWindowWithGrace, MAX_FRESHNESS_MINUTES } from "../../lib/aws/freshness-alarms";
 import { LogBucket } from "../../lib/aws/log-bucket";
 import { CUSTODY, policyOf, resources, synthScope } from "../fixtures";
 
@@ -63,6 +63,24 @@ describe("FreshnessAlarms (aws)", () => {
       expect(periodSeconds % 60).toBe(0);
       expect(periodSeconds * evaluationPeriods).toBeLessThanOrEqual(periodSeconds < 3600 ? 86400 : 604800);
       expect(periodSeconds * evaluationPeriods).toBeGreaterThanOrEqual(minutes * 60);
+    }
+  });
+
+  test("a scheduled write gets max(5 min, 25% of its interval) of grace; the window stays within CloudWatch's evaluation limits", () => {
+    expect([1, 15, 20, 21, 60, 1440].map(freshnessGraceMinutes)).toEqual([5, 5, 5, 6, 15, 360]);
+    expect([15, 60, 1152, 1440].map(freshnessWindowWithGrace)).toEqual([20, 75, 1440, 1800]);
+    // A daily job: 30 hours, past a day of one-minute periods, so hourly periods (PutMetricAlarm, Period).
+    expect(freshnessEvaluation(freshnessWindowWithGrace(1440))).toEqual({ periodSeconds: 3600, evaluationPeriods: 30 });
+    // Near the seven-day cap the grace shrinks rather than making the window unwatchable; beyond it, the interval is left for watch() to refuse.
+    expect(freshnessWindowWithGrace(MAX_FRESHNESS_MINUTES - 60)).toBe(MAX_FRESHNESS_MINUTES);
+    expect(freshnessWindowWithGrace(MAX_FRESHNESS_MINUTES + 1)).toBe(MAX_FRESHNESS_MINUTES + 1);
+    for (const interval of [1, 5, 7, 15, 59, 60, 61, 720, 1439, 1440, 5000, MAX_FRESHNESS_MINUTES]) {
+      const window = freshnessWindowWithGrace(interval);
+      expect(window).toBeGreaterThanOrEqual(interval);
+      expect(window).toBeLessThanOrEqual(MAX_FRESHNESS_MINUTES);
+      if (interval >= 7) expect(window).toBeLessThan(2 * interval); // a skipped run still alarms before the next is due
+      const { periodSeconds, evaluationPeriods } = freshnessEvaluation(window);
+      expect(periodSeconds * evaluationPeriods).toBeLessThanOrEqual(periodSeconds < 3600 ? 86400 : 604800);
     }
   });
 

@@ -53,10 +53,11 @@ describe("watching the Japanese example (an AWS primary replicating to two AWS s
     }
   });
 
-  test("one freshness alarm per store at every site: the registry's RPO at the primary, plus the link's RPO (15 minutes) at each replica", () => {
-    expect(windows(tokyo)).toEqual({ [bucket("jp-tokyo", "koseki")]: 15, [bucket("jp-tokyo", "land")]: 60, [bucket("jp-tokyo", "corporate")]: 60 });
+  test("one freshness alarm per store at every site: the registry's RPO plus a grace of max(5 min, 25%) at the primary, plus the link's RPO (15 minutes) at each replica", () => {
+    // koseki: rpoMinutes 15 + 5 (the floor); land and corporate: 60 + 15 (a quarter).
+    expect(windows(tokyo)).toEqual({ [bucket("jp-tokyo", "koseki")]: 20, [bucket("jp-tokyo", "land")]: 75, [bucket("jp-tokyo", "corporate")]: 75 });
     for (const [site, s] of [["jp-osaka", osaka], ["au-embassy", sydney]] as const) {
-      expect(windows(s)).toEqual({ [bucket(site, "koseki")]: 30, [bucket(site, "land")]: 75, [bucket(site, "corporate")]: 75 });
+      expect(windows(s)).toEqual({ [bucket(site, "koseki")]: 35, [bucket(site, "land")]: 90, [bucket(site, "corporate")]: 90 });
     }
   });
 
@@ -120,10 +121,13 @@ describe("watching the Japanese example (an AWS primary replicating to two AWS s
 describe("watching a datacenter primary (the Dutch example)", () => {
   const es = synthTopology(NL)("es-embassy");
 
-  test("the AWS site's stores are fed by the copy job: the freshness window is its schedule (everyMinutes)", () => {
+  test("the AWS site's stores are fed by the copy job: the freshness window is its schedule (everyMinutes) plus 5 minutes' grace, in one-minute periods", () => {
     const link = NL.links.find((l) => l.to.id === "es-embassy")!;
     expect(link.everyMinutes).toBe(15);
-    expect(Object.values(windows(es))).toEqual(link.registries.map(() => 15));
+    expect(Object.values(windows(es))).toEqual(link.registries.map(() => 20));
+    expect(freshnessAlarms(es).map((a) => [a.period, a.evaluation_periods, a.datapoints_to_alarm ?? a.evaluation_periods, a.treat_missing_data])).toEqual(
+      link.registries.map(() => [60, 20, 20, "breaching"]),
+    );
   });
 
   test("no replication alarms; Roles Anywhere changes are watched; being the only AWS site, its trail records every region", () => {
@@ -152,10 +156,11 @@ describe("freshness windows and the account trail, from the topology", () => {
     const [toSweden, toIreland] = t.links;
     const relay = { ...toIreland, from: site("se-embassy") };
     const chain: Topology = { ...t, links: [toSweden, relay] };
-    expect(freshnessWindowMinutes(chain, site("es-primary"), "land")).toBe(60);
-    expect(freshnessWindowMinutes(chain, site("se-embassy"), "land")).toBe(75);
-    expect(freshnessWindowMinutes(chain, site("ie-embassy"), "land")).toBe(90);
-    expect(freshnessWindowMinutes({ ...t, links: [toSweden, relay, toIreland] }, site("ie-embassy"), "land")).toBe(75);
+    // land: rpoMinutes 60, plus 15 minutes' grace at the primary only (replication has no schedule to jitter).
+    expect(freshnessWindowMinutes(chain, site("es-primary"), "land")).toBe(75);
+    expect(freshnessWindowMinutes(chain, site("se-embassy"), "land")).toBe(90);
+    expect(freshnessWindowMinutes(chain, site("ie-embassy"), "land")).toBe(105);
+    expect(freshnessWindowMinutes({ ...t, links: [toSweden, relay, toIreland] }, site("ie-embassy"), "land")).toBe(90);
   });
 
   test("the account trail is the primary's when it is on AWS, else the first AWS site by id", () => {

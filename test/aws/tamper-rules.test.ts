@@ -127,6 +127,19 @@ describe("TamperRules (aws)", () => {
     });
   });
 
+  test("IAM Roles Anywhere: every mutating operation of the API Reference's list is matched, and nothing that only reads", () => {
+    // The IAM Roles Anywhere API Reference, "Actions" (API version 2018-05-10), less Get*, List* and tagging.
+    const mutating = [
+      "CreateProfile", "CreateTrustAnchor", "DeleteAttributeMapping", "DeleteCrl", "DeleteProfile", "DeleteTrustAnchor",
+      "DisableCrl", "DisableProfile", "DisableTrustAnchor", "EnableCrl", "EnableProfile", "EnableTrustAnchor", "ImportCrl",
+      "PutAttributeMapping", "PutNotificationSettings", "ResetNotificationSettings", "UpdateCrl", "UpdateProfile", "UpdateTrustAnchor",
+    ];
+    const withIngest = synthRules("ap-northeast-1", true);
+    const ra = resources(withIngest, "aws_cloudwatch_event_rule").find((r) => r.name === "jp-embassy-jp-tokyo-tamper-rolesanywhere");
+    const names: string[] = JSON.parse(ra!.event_pattern).detail.eventName;
+    expect([...names].sort()).toEqual(mutating);
+  });
+
   test("global events are recorded in us-east-1 in aws, in the only region of aws-eusc; other partitions are refused", () => {
     expect(globalEventsRegion("aws")).toBe("us-east-1");
     expect(globalEventsRegion("aws-eusc")).toBe("eusc-de-east-1");

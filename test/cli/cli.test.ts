@@ -450,11 +450,21 @@ describe("manifest signatures", () => {
     );
   });
 
-  test("a local key is never taken from the manifest itself: --public-key is required (exit 2)", async () => {
+  test("without --public-key, a manifest signed with a local key is not the site's signing key: a problem by name, exit 1", async () => {
     const { args, env } = nl("hr");
-    const r = await cli(["verify", ...args, "--site", "es-embassy"], env);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`^error: manifest ${signed.targets[0].manifest.replace(/\./g, "\\.")} is signed with a local key \\(public key sha256 [0-9a-f]{64}\\): give its public key with --public-key file:PATH\\n$`));
+    const r = await verifyJson([...args, "--site", "es-embassy"], env, 1);
+    expect([r.signature, r.problems]).toEqual([
+      { status: "untrusted", key: "file" },
+      [
+        {
+          kind: "manifest-signature",
+          key: signed.targets[0].manifest,
+          message: expect.stringMatching(
+            new RegExp(`^signed with a local key \\(public key sha256 [0-9a-f]{64}\\), not the site's signing key '${NL_ES_ALIAS_ARN.replace(/[./]/g, "\\$&")}'; pass --public-key to check it against another key$`),
+          ),
+        },
+      ],
+    ]);
   });
 
   test("a manifest changed after signing is reported by name, exit 1", async () => {
@@ -551,12 +561,23 @@ describe("signing keys the stacks create", () => {
     ]);
   });
 
-  test("--signing-key with another custody key: verify trusts the key the manifest names, by the custody rule", async () => {
+  test("--signing-key with another custody key: without --public-key verify reports it by name (exit 1), as it would a forger's key; with it, valid", async () => {
     const { args, env } = jp();
     const pushed = await pushJson([...args, "--from", snapshot({ "given.csv": "z\n" }), "--signing-key", otherKmsKeyArn], env);
     expect(pushed.targets.map((t) => t.signedWith)).toEqual([otherKmsKeyArn]);
-    const r = await verifyJson([...args, "--site", "jp-tokyo", "--manifest", pushed.snapshot], env, 0);
-    expect(r.signature).toEqual({ status: "valid", key: otherKmsKeyArn, checkedWith: otherKmsKeyArn });
+    const r = await verifyJson([...args, "--site", "jp-tokyo", "--manifest", pushed.snapshot], env, 1);
+    expect([r.signature, r.problems]).toEqual([
+      { status: "untrusted", key: otherKmsKeyArn },
+      [
+        {
+          kind: "manifest-signature",
+          key: pushed.targets[0].manifest,
+          message: `signed with '${otherKmsKeyArn}', not the site's signing key '${JP_ALIAS_ARN}'; pass --public-key to check it against another key`,
+        },
+      ],
+    ]);
+    const given = await verifyJson([...args, "--site", "jp-tokyo", "--manifest", pushed.snapshot, "--public-key", otherKmsKeyArn], env, 0);
+    expect(given.signature).toEqual({ status: "valid", key: otherKmsKeyArn, checkedWith: otherKmsKeyArn });
   });
 
   test("datacenter primary: the AWS target's manifest is signed with that site's own key, and verifies without --public-key", async () => {
