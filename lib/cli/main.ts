@@ -18,7 +18,7 @@ import { progressFor } from "./progress";
 import { push, signingKeyFor } from "./push";
 import { type KeyRef, parseKeyRef } from "./signing";
 import { PART_SIZE_MIB, transferOptions } from "./store";
-import { custodyVaults, pushTargets, storeAt, synthDir } from "./targets";
+import { pushTargets, storeAt, synthDir } from "./targets";
 import { formatReport, verify } from "./verify";
 
 /** Where the CLI writes; a test may pass its own. */
@@ -201,7 +201,7 @@ async function runVerify(o: VerifyOptions, io: Io): Promise<number> {
   const out = synthDir(o.out, io.env);
   const ref = storeAt(topology, out, o.site, o.registry);
   const store = openStore(ref, transferOptions(), io.env, endpoints.get(o.site));
-  const report = await verify({ topology, registry: o.registry, store, manifest: o.manifest, publicKey, deep: o.deep === true, custodyVaults: custodyVaults(out) });
+  const report = await verify({ topology, registry: o.registry, store, manifest: o.manifest, publicKey, deep: o.deep === true });
   io.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
   return report.ok ? EXIT_OK : EXIT_PROBLEM;
 }

@@ -276,17 +276,3 @@ function upstreamKey(topology: Topology, site: Site, registry: string, planned: 
   }
   return undefined;
 }
-
-/** Known Key Vault names of the topology's custody: every vault synth declares in its Azure stacks. */
-export function custodyVaults(outDir: string): Set<string> {
-  const names = new Set<string>();
-  const manifestFile = join(outDir, "manifest.json");
-  if (!existsSync(manifestFile)) return names;
-  const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as { stacks?: Record<string, { synthesizedStackPath?: string }> };
-  for (const stack of Object.values(manifest.stacks ?? {})) {
-    if (!stack.synthesizedStackPath) continue;
-    const json = JSON.parse(readFileSync(join(outDir, stack.synthesizedStackPath), "utf8")) as TerraformJson;
-    for (const vault of Object.values(json.resource?.azurerm_key_vault ?? {})) if (typeof vault.name === "string") names.add(vault.name);
-  }
-  return names;
-}

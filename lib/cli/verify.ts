@@ -52,12 +52,6 @@ export interface VerifyRequest {
   readonly manifest: string;
   readonly publicKey?: KeyRef;
   readonly deep: boolean;
-  /**
-   * Key Vault names of the topology's custody (from synth).
-   * @deprecated Not read: verify trusts only the site's signing key or --public-key, never a key
-   * for being in custody. Kept until lib/cli/main.ts stops passing it.
-   */
-  readonly custodyVaults?: ReadonlySet<string>;
 }
 
 /**
