@@ -68,6 +68,7 @@ export interface SigningKeyProps {
  * - only the named key retirers (custody `keyRetirers`) schedule its deletion or disable it;
  * - only granted signers sign (`SignManifests`), and every other principal is explicitly denied
  *   kms:Sign (`DenySigningOutsideSigners`), so no later Allow can add a signer by mistake;
+ * - nobody moves or deletes its alias (`DenyMovingAliases`): verifiers find the key by it;
  * - every custody administrator and granted verifier (readers, operators, auditors) may verify and
  *   read the public key (`VerifyManifests`): a signature is only worth something if the people
  *   who rely on it can check it;
@@ -183,6 +184,19 @@ export class SigningKey extends Construct implements ISigningKey {
         Action: "kms:Sign",
         Resource: "*",
         ...(this.signers.length > 0 ? { Condition: { ArnNotEquals: { "aws:PrincipalArn": [...this.signers] } } } : {}),
+      },
+      {
+        // The replica sites' verify grants and `data-embassy verify` find this key by its alias, so
+        // moving the alias to another key would make that key's signatures trusted. Re-pointing or
+        // deleting an alias needs the action on the alias's current key too ("Required permissions"
+        // of UpdateAlias / DeleteAlias in the KMS API Reference: the alias, the current KMS key and
+        // the new KMS key), so this deny pins the alias to this key. Only a policy change (PutKeyPolicy,
+        // watched by the tamper rules) could lift it. CreateAlias stays allowed: the first apply needs it.
+        Sid: "DenyMovingAliases",
+        Effect: "Deny",
+        Principal: "*",
+        Action: ["kms:UpdateAlias", "kms:DeleteAlias"],
+        Resource: "*",
       },
       {
         // As on every custody key: binds every caller, whatever another statement allows.

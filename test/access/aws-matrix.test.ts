@@ -625,6 +625,14 @@ describe.each(MATRIX)(
         cells.push({ what: `${at}: ${accountAdmin.arn} (AdministratorAccess, not in custody) kms:Verify`, expected: "denied", outcome: single(await access.kmsDirect(accountAdmin, "kms:Verify", keyArn, signing)) });
         cells.push({ what: `${at}: administer-keys@${site.site.id} kms:PutKeyPolicy`, expected: "allowed", outcome: single(await access.kmsDirect(keyAdmin, "kms:PutKeyPolicy", keyArn)) });
         cells.push({ what: `${at}: custodian with AdministratorAccess kms:ScheduleKeyDeletion 7 days`, expected: "refused by the resource policy", outcome: single(await access.kmsDirect(custodians[0], "kms:ScheduleKeyDeletion", keyArn, { "kms:ScheduleKeyDeletionPendingWindowInDays": "7" })) });
+        // The alias verifiers find the key by stays on it: moving or deleting it needs the action on
+        // the current key, which its policy refuses to everyone (custodians with AdministratorAccess too).
+        for (const action of ["kms:UpdateAlias", "kms:DeleteAlias"]) {
+          for (const who of [custodians[0], keyAdmin]) {
+            expected++;
+            cells.push({ what: `${at}: ${who.arn} ${action} on the key`, expected: "refused by the resource policy", outcome: single(await access.kmsDirect(who, action, keyArn)) });
+          }
+        }
       }
       expect(keySites.length).toBeGreaterThan(0);
       expectCells(cells, expected);

@@ -45,7 +45,7 @@ describe("SigningKey (aws)", () => {
     expect(resources(synth, "aws_kms_alias").map((a) => a.name)).toEqual(["alias/manifests"]);
   });
 
-  test("the key policy, statement by statement: administer without use, retire, sign, verify, audit, and the three denies", () => {
+  test("the key policy, statement by statement: administer without use, retire, sign, verify, audit, and the four denies", () => {
     expect(statements.map((s) => s.Sid)).toEqual([
       "KeyAdministrationWithoutUse",
       "RetireKeyWithoutUse",
@@ -53,9 +53,12 @@ describe("SigningKey (aws)", () => {
       "VerifyManifests",
       "AuditWithoutUse",
       "DenySigningOutsideSigners",
+      "DenyMovingAliases",
       "DenyShortDeletionWindow",
       "DenyOutsideCustody",
     ]);
+    // The alias the verifiers rely on cannot be moved to another key or deleted, by anyone.
+    expect(bySid("DenyMovingAliases")).toEqual({ Sid: "DenyMovingAliases", Effect: "Deny", Principal: "*", Action: ["kms:UpdateAlias", "kms:DeleteAlias"], Resource: "*" });
     const root = "arn:aws:iam::111111111111:root";
     expect(bySid("SignManifests")).toEqual({
       Sid: "SignManifests",
