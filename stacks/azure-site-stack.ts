@@ -307,7 +307,9 @@ export class AzureSiteStack extends TerraformStack implements IngestingStack {
    * - `OnPrem/<datacenter>/Ingest`: an OnPremIngest, the user-assigned identity the copy job signs
    *   in as through a federated credential for the datacenter's `identity.azure` issuer and
    *   subject, granted the site's ingest role (`OnPrem/IngestRole`, `<prefix>-ingest`: blob write
-   *   and add only) on exactly the carried registries' containers;
+   *   and add only) on exactly the carried registries' containers, and its own list role
+   *   (`OnPrem/<datacenter>/Ingest/ListRole`, `<prefix>-ingest-list-<datacenter>`: `blobs/read` under a
+   *   condition that allows List Blobs only) on the same containers;
    * - `OnPrem/Vpn`: the site's SiteVpn (created with the first datacenter: GatewaySubnet, public
    *   IP, VPN gateway), and in it `Datacenter-<datacenter>`: the local network gateway, the IPsec
    *   connection with its `vpn_shared_key_<datacenter>` variable, and the datacenter's admission to
@@ -359,6 +361,8 @@ export class AzureSiteStack extends TerraformStack implements IngestingStack {
         subject: identity.subject,
         stores,
         ingestRole: this.ingestRole,
+        // Where its list role (blobs/read, assigned only under a List-Blobs-only condition) is defined.
+        resourceGroupId: this.resourceGroup.id,
         everyMinutes,
       });
       this.ingestByDatacenter.set(site.id, ingest);

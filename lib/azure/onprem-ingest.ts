@@ -4,7 +4,7 @@ import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import type { IEncryptedStore } from "./encrypted-store";
-import { INGEST_PERMISSIONS, type IRoleDefinition } from "./perms";
+import { INGEST_LIST_PERMISSIONS, INGEST_PERMISSIONS, type IRoleDefinition, LIST_ONLY_CONDITION, LIST_ONLY_CONDITION_VERSION } from "./perms";
 import { assignRole, CustomRole } from "./private/roles";
 
 /**
@@ -54,8 +54,15 @@ export interface OnPremIngestProps {
    */
   readonly ingestRole?: IRoleDefinition;
   /**
-   * The site's resource group id, where the default ingest role is defined.
-   * @default - none: then `ingestRole` must be given
+   * The role granted, under LIST_ONLY_CONDITION, on each carried container so the copy job can list
+   * what is already there: a custom role holding INGEST_LIST_PERMISSIONS (`blobs/read` only, which the
+   * condition narrows to List Blobs). Never assign it elsewhere without that condition.
+   * @default - a new custom role `<namePrefix>-ingest-list-<datacenterId>` with INGEST_LIST_PERMISSIONS, defined and assignable on `resourceGroupId`
+   */
+  readonly listRole?: IRoleDefinition;
+  /**
+   * The site's resource group id, where the default ingest and list roles are defined.
+   * @default - none: then `ingestRole` and `listRole` must be given
    */
   readonly resourceGroupId?: string;
   /**
@@ -75,10 +82,13 @@ export interface OnPremIngestProps {
  * What an Azure site gets from one datacenter that sends it registry copies (the clouds' side of
  * `data-embassy push`): a user-assigned managed identity the datacenter's copy job signs in as, a
  * federated identity credential that lets the job exchange a token of its own issuer and subject
- * for that identity (no secret is stored anywhere: workload identity federation), and one role
- * assignment per carried registry, scoped to that registry's container, of a custom role that may
- * only write and add blobs (INGEST_PERMISSIONS: no read, no delete, no immutability change). The
- * identity holds nothing else: not another registry's container, not the account, not the key.
+ * for that identity (no secret is stored anywhere: workload identity federation), and two role
+ * assignments per carried registry, scoped to that registry's container: a custom role that may
+ * only write and add blobs (INGEST_PERMISSIONS: no read, no delete, no immutability change), and a
+ * custom role holding `blobs/read` under the role-assignment condition LIST_ONLY_CONDITION
+ * (version 2.0), which lets the job list the container (List Blobs, suboperation `Blob.List`) and
+ * read no blob: so a second push of the same files sends nothing. The identity holds nothing else:
+ * not another registry's container, not the account, not the key.
  *
  * The stores accept nothing but their private endpoints (no public network access, no shared
  * keys), so the job reaches them only over the site VPN (SiteVpn) and resolves the accounts'
@@ -117,8 +127,11 @@ export class OnPremIngest extends Construct {
   public readonly tenantId: string;
   /** The role granted on every carried container. */
   public readonly ingestRole: IRoleDefinition;
+  /** The role granted, under LIST_ONLY_CONDITION, on every carried container. */
+  public readonly listRole: IRoleDefinition;
   private readonly grants: Construct;
   private readonly assignments = new Map<string, RoleAssignment>();
+  private readonly listAssignments = new Map<string, RoleAssignment>();
 
   constructor(scope: Construct, id: string, props: OnPremIngestProps) {
     super(scope, id);
@@ -150,6 +163,9 @@ export class OnPremIngest extends Construct {
     }
     if (!props.ingestRole && !props.resourceGroupId) {
       problems.push(`resourceGroupId is required to define the ingest role when ingestRole is not given (datacenter '${dc}')`);
+    }
+    if (!props.listRole && !props.resourceGroupId) {
+      problems.push(`resourceGroupId is required to define the list role when listRole is not given (datacenter '${dc}')`);
     }
     if (problems.length > 0) throw new Error(problems.join("\n"));
 
@@ -188,13 +204,24 @@ export class OnPremIngest extends Construct {
         permissions: INGEST_PERMISSIONS,
         readsData: false,
       });
+    // Holds blobs/read (a data read): carry() assigns it only with LIST_ONLY_CONDITION.
+    this.listRole =
+      props.listRole ??
+      new CustomRole(this, "ListRole", {
+        roleName: `${props.namePrefix}-ingest-list-${dc}`,
+        description: `Lets datacenter '${dc}' list registry containers; assigned only with a condition that allows List Blobs and no blob read`,
+        resourceGroupId: props.resourceGroupId ?? "",
+        permissions: INGEST_LIST_PERMISSIONS,
+        readsData: true,
+      });
     this.grants = new Construct(this, "Grants");
     for (const store of props.stores) this.carry(store);
   }
 
   /**
-   * Lets the copy job add versions of `store`'s registry: the ingest role on the store's container,
-   * once per registry (a second call for the same registry returns the first assignment).
+   * Lets the copy job add versions of `store`'s registry and list what is there: the ingest role on
+   * the store's container, and the list role there under LIST_ONLY_CONDITION, once per registry (a
+   * second call for the same registry returns the first write assignment).
    */
   public carry(store: IEncryptedStore): RoleAssignment {
     const known = this.assignments.get(store.registryId);
@@ -207,6 +234,16 @@ export class OnPremIngest extends Construct {
       principalType: "ServicePrincipal",
     });
     this.assignments.set(store.registryId, assignment);
+    const list = assignRole(this.grants, `List-${store.registryId}`, {
+      scope: store.containerId,
+      principalId: this.principalId,
+      role: this.listRole,
+      description: `ingest: datacenter '${this.datacenterId}' lists registry '${store.registryId}' (List Blobs only, by condition)`,
+      principalType: "ServicePrincipal",
+    });
+    list.condition = LIST_ONLY_CONDITION;
+    list.conditionVersion = LIST_ONLY_CONDITION_VERSION;
+    this.listAssignments.set(store.registryId, list);
     return assignment;
   }
 
@@ -215,8 +252,8 @@ export class OnPremIngest extends Construct {
     return [...this.assignments.keys()];
   }
 
-  /** Every role assignment this ingest made (for review and tests). */
+  /** Every role assignment this ingest made (for review and tests): per registry, the write assignment, then the list one. */
   public get roleAssignments(): readonly RoleAssignment[] {
-    return [...this.assignments.values()];
+    return [...this.assignments.keys()].flatMap((r) => [this.assignments.get(r) as RoleAssignment, this.listAssignments.get(r) as RoleAssignment]);
   }
 }

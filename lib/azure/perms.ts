@@ -56,25 +56,17 @@ export const STORE_WRITER_PERMISSIONS: CustomRolePermissions = {
  * Ingest: a datacenter's copy job (`data-embassy push`) adds registry versions to the containers
  * it carries, and nothing else. Deliberately absent:
  * - `blobs/read` (data read, see DATA_READ_ACTIONS): a copy job's token leaking from the
- *   datacenter must not let anyone read a registry copy out of the embassy. Listing blobs cannot be
- *   granted without it: List Blobs is authorized by the same data action as Get Blob,
- *   `Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read` (learn.microsoft.com/
- *   rest/api/storageservices/list-blobs, Authorization/Permissions, least-privileged built-in role
- *   "Storage Blob Data Reader"; authorize-with-azure-active-directory, "Permissions for calling
- *   data operations"). Only a role-assignment condition (Azure ABAC) could narrow `blobs/read` to
- *   its `Blob.List` suboperation (learn.microsoft.com/azure/storage/blobs/storage-auth-abac-attributes,
- *   "Suboperations"); this library writes no assignment conditions, and the access evaluator
- *   (lib/review/azure-access.ts) does not model them, so a grant it cannot check is not made.
- *   Unlike the AWS ingest role (s3:ListBucket), the identity therefore cannot see which objects are
- *   there; the copy job relies on If-None-Match (below) instead. A resumable push does
- *   not need it to see whether a blob is already there: it uploads with `If-None-Match: *`, which
- *   the Blob service answers with 409 BlobAlreadyExists when the blob exists ("Specify the
- *   wildcard character (*) to perform the operation only if the resource does not exist, and fail
- *   the operation if it does exist", learn.microsoft.com/rest/api/storageservices/
- *   specifying-conditional-headers-for-blob-service-operations), with write permission only. Put
- *   Block List takes the same header; the push keeps its own journal of staged blocks instead of
- *   asking for Get Block List (a read). Checking what arrived is `data-embassy verify`, run by a
- *   custody reader.
+ *   datacenter must not let anyone read a registry copy out of the embassy. Listing is granted
+ *   apart, by INGEST_LIST_PERMISSIONS under LIST_ONLY_CONDITION (below), so that a second push of
+ *   the same files sends nothing. Writing needs no read either: the job uploads with
+ *   `If-None-Match: *`, which the Blob service answers with 409 BlobAlreadyExists when the blob
+ *   exists ("Specify the wildcard character (*) to perform the operation only if the resource does
+ *   not exist, and fail the operation if it does exist", learn.microsoft.com/rest/api/
+ *   storageservices/specifying-conditional-headers-for-blob-service-operations), with write
+ *   permission only: where listing is refused (a 403 before the list assignment has propagated)
+ *   the job falls back to those conditional creates. Put Block List takes the same header; the
+ *   push keeps its own journal of staged blocks instead of asking for Get Block List (a read).
+ *   Checking what arrived is `data-embassy verify`, run by a custody reader.
  * - `blobs/delete`, `deleteBlobVersion/action`, `permanentDelete/action`,
  *   `immutableStorage/runAsSuperUser/action` and any `immutabilityPolicies` action: the job adds
  *   versions, never removes or unprotects them (the container's locked WORM policy would refuse
@@ -89,6 +81,47 @@ export const INGEST_PERMISSIONS: CustomRolePermissions = {
     "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/add/action",
   ],
 };
+
+/**
+ * Ingest, listing: which blobs are already at the target, so `data-embassy push` sends only what is
+ * missing ("a second push of the same files sends nothing"; objects are content-addressed, so the
+ * names are enough). List Blobs is authorized by the same data action as Get Blob,
+ * `Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read` (learn.microsoft.com/rest/
+ * api/storageservices/list-blobs, "Authorization"; authorize-with-azure-active-directory,
+ * "Permissions for calling data operations"), so this role is never assigned without
+ * LIST_ONLY_CONDITION: OnPremIngest.carry makes both assignments together, on the container only.
+ */
+export const INGEST_LIST_PERMISSIONS: CustomRolePermissions = {
+  actions: [],
+  dataActions: ["Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read"],
+};
+
+/**
+ * The role-assignment condition (Azure ABAC, condition version 2.0) that narrows `blobs/read` to
+ * listing. Azure Blob Storage splits that data action into the suboperation `Blob.List` ("List
+ * blobs: List blobs operation", DataAction `.../blobs/read`, Suboperation `Blob.List`) and "Read a
+ * blob: All blob read operations excluding list" (Suboperation `NOT Blob.List`), whose documented
+ * action clause is `!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/
+ * blobs/read'} AND NOT SubOperationMatches{'Blob.List'})` (learn.microsoft.com/azure/storage/blobs/
+ * storage-auth-abac-attributes, "Azure Blob Storage actions and suboperations", "Read a blob",
+ * "List blobs"; MicrosoftDocs/azure-docs articles/storage/blobs/storage-auth-abac-attributes.md).
+ * A condition allows an operation when it evaluates to true: any action other than the targeted
+ * one makes `!(ActionMatches...)` true (learn.microsoft.com/azure/role-based-access-control/
+ * conditions-format, "How a condition is evaluated"). Here there is no `OR <expression>` after the
+ * action clause, so reading a blob (any `blobs/read` request that is not List Blobs: Get Blob, Get
+ * Blob Properties, Get Blob Metadata, Get Block List, ...) is never allowed, and listing always is.
+ * The examples of "Example Azure role assignment conditions for Blob Storage" (storage-auth-abac-
+ * examples) pair the same clause with an expression (e.g. `OR (@Resource[...containers:name]
+ * StringEquals '...')`), which would re-open reads; this condition deliberately has none.
+ * azurerm 4.x `azurerm_role_assignment`: `condition` (ForceNew, RequiredWith `condition_version`)
+ * and `condition_version` ("1.0" or "2.0") (hashicorp/terraform-provider-azurerm
+ * internal/services/authorization/role_assignment_resource.go). The access evaluator recognises
+ * exactly this text (lib/review/azure-access.ts).
+ */
+export const LIST_ONLY_CONDITION =
+  "((!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'} AND NOT SubOperationMatches{'Blob.List'})))";
+/** The condition version of LIST_ONLY_CONDITION: "2.0", as Microsoft's storage ABAC walkthroughs set it (Azure PowerShell: `$conditionVersion = "2.0"`). */
+export const LIST_ONLY_CONDITION_VERSION = "2.0";
 
 /**
  * Administer a key's life cycle without any cryptographic use of it and without destroying or

@@ -5,14 +5,14 @@
  * or the Azure RBAC evaluator (azure-access.ts), over the synthesized JSON only.
  */
 import { type AwsAccess, type AwsBucket, type AwsCaller, type AwsDecision, type AwsRole } from "./aws-access";
-import { type AzureAccess, type AzureAction, type AzurePrincipal, type AzureResource } from "./azure-access";
+import { type AzureAccess, type AzureAction, type AzureGrant, type AzurePrincipal, type AzureResource } from "./azure-access";
 import type { Capability, ReviewAccess } from "./review-format";
 
 /** What each capability means, per cloud: the review's legend. */
 export const CAPABILITY_OPERATIONS: Readonly<Record<Capability, { readonly title: string; readonly aws: string; readonly azure: string }>> = {
   administerKeys: { title: "administer keys", aws: "kms:PutKeyPolicy on the store's key", azure: "keys/rotate, create, update or delete on the store's key" },
   useKey: { title: "use key directly", aws: "kms:Decrypt on the store's key, called directly (not through S3)", azure: "keys/unwrapKey on the store's key" },
-  read: { title: "read", aws: "s3:GetObject, then kms:Decrypt through S3", azure: "blobs/read on the container" },
+  read: { title: "read", aws: "s3:GetObject, then kms:Decrypt through S3", azure: "blobs/read on the container for reading a blob (List Blobs, suboperation Blob.List, is not reading: a list-only condition allows it and no more)" },
   write: { title: "write", aws: "s3:PutObject (default headers), then kms:GenerateDataKey through S3; public endpoint or the site's S3 endpoints", azure: "blobs/write on the container" },
   replicate: {
     title: "replicate",
@@ -142,7 +142,7 @@ export function azureAccessRows(access: AzureAccess, stores: readonly AzureStore
     for (const [capability, action, path] of checks) {
       if (!path) continue;
       for (const { principal, grants } of access.whoCan(action, path)) {
-        const g = grants[0];
+        const g = grants.find((x) => x.condition !== "not-evaluated") ?? grants[0];
         const { name, usedBy } = nameOf(principal);
         rows.push({
           site: store.site,
@@ -151,12 +151,19 @@ export function azureAccessRows(access: AzureAccess, stores: readonly AzureStore
           principal: principal.id,
           name,
           ...(usedBy ? { usedBy } : {}),
-          evidence: `${g.assignment.stack}/${g.assignment.address}: '${g.assignment.role.name}' (${g.pattern}${g.via === "shared-key" ? ", through shared keys" : ""})`,
+          evidence: `${g.assignment.stack}/${g.assignment.address}: '${g.assignment.role.name}' (${g.pattern}${g.via === "shared-key" ? ", through shared keys" : ""}${conditionNote(g)})`,
         });
       }
     }
   }
   return dedupe(rows);
+}
+
+/** How a grant's condition shows in the evidence: a condition the evaluator did not read is said so (possibly allowed). */
+function conditionNote(g: AzureGrant): string {
+  if (g.condition === "not-evaluated") return `, under a condition not evaluated, so possibly allowed: ${g.assignment.condition?.text ?? ""}`;
+  if (g.condition === "met") return ", its condition allows it";
+  return "";
 }
 
 /** One row per (site, registry, capability, principal, via): the first evidence wins. */

@@ -30,8 +30,23 @@
  *   `listKeys` do every storage data action there ("To read the blobs, Alice would have to
  *   retrieve the storage access keys", role-definitions.md): such grants are reported `via:
  *   "shared-key"`. An account not in the stacks is assumed to allow shared keys (Azure's default);
- * - refused rather than guessed: role assignment conditions (ABAC), key vaults that use access
- *   policies instead of RBAC, role assignments made with `azapi_resource`, `count`/`for_each`.
+ * - role assignment conditions (Azure ABAC): an assignment with a `condition` grants an operation
+ *   only when its condition allows it ("If the expression evaluates to true, the overall condition
+ *   evaluates to true to allow <action> to be performed. Otherwise, <action> is not allowed",
+ *   learn.microsoft.com/azure/role-based-access-control/conditions-format, "How a condition is
+ *   evaluated"). One condition is evaluated: exactly the list-only form (LIST_ONLY_CONDITION of
+ *   lib/azure/perms.ts, version 2.0, whitespace and enclosing parentheses aside), which allows
+ *   `blobs/read` only for the suboperation `Blob.List` and every other operation unchanged
+ *   (storage-auth-abac-attributes, "List blobs" / "Read a blob: All blob read operations excluding
+ *   list"). A request names its suboperation in {@link AzureAction}; a `blobs/read` request without
+ *   one is a blob read (Get Blob and the rest), never a listing. Any other condition (another text,
+ *   another version, no version) is not evaluated and counts as met: the grant is reported with
+ *   `condition: "not-evaluated"` and the decision `unevaluated`. That direction is the safe one for
+ *   what the access matrix and the review ask ("who can read, delete, write here?"): a condition the
+ *   evaluator cannot read must not hide a grant; a caller who needs a grant to be certain checks
+ *   `unevaluated`;
+ * - refused rather than guessed: key vaults that use access policies instead of RBAC, role
+ *   assignments made with `azapi_resource`, `count`/`for_each`.
  * Not modelled: Entra ID group membership (a principal is its object id), privilege escalation
  * paths (who may write role assignments is itself answered: ask for
  * `Microsoft.Authorization/roleAssignments/write`), and resource locks and immutability policies,
@@ -50,8 +65,29 @@ import {
   templateParts,
 } from "./terraform-json";
 
-/** An operation to check: a control-plane action or a data-plane data action, as Azure names them. */
-export type AzureAction = { readonly action: string } | { readonly dataAction: string };
+/**
+ * An operation to check: a control-plane action or a data-plane data action, as Azure names them. A
+ * data action may name the request's suboperation, as role-assignment conditions see it (e.g.
+ * `Blob.List` for List Blobs, storage-auth-abac-attributes "Azure Blob Storage actions and
+ * suboperations"); without one, `.../blobs/read` is a blob read (Get Blob, Get Blob Properties, ...).
+ */
+export type AzureAction = { readonly action: string } | { readonly dataAction: string; readonly subOperation?: string };
+
+/** The suboperation of List Blobs (`.../blobs/read` with `Blob.List`). */
+export const BLOB_LIST_SUBOPERATION = "Blob.List";
+
+/** A role assignment's condition (Azure ABAC) and what the evaluator makes of it. */
+export interface AzureCondition {
+  /** The condition exactly as the stack holds it. */
+  readonly text: string;
+  /** `condition_version`, if set. */
+  readonly version?: string;
+  /**
+   * `list-only`: the documented list-only form, version 2.0 (`blobs/read` allowed only for
+   * `Blob.List`); `unrecognised`: anything else, not evaluated (counts as met: possibly allowed).
+   */
+  readonly meaning: "list-only" | "unrecognised";
+}
 
 /** A security principal that holds role assignments. */
 export interface AzurePrincipal {
@@ -109,6 +145,8 @@ export interface AzureRoleAssignment {
   readonly principal: AzurePrincipal;
   readonly role: AzureRole;
   readonly description?: string;
+  /** The assignment's condition (Azure ABAC), if it has one. */
+  readonly condition?: AzureCondition;
 }
 
 /** Why an operation is allowed: an assignment whose role holds it (or holds `listKeys` where shared keys work). */
@@ -118,6 +156,11 @@ export interface AzureGrant {
   readonly via: "role" | "shared-key";
   /** The role's pattern that matched (e.g. `*\/read`). */
   readonly pattern: string;
+  /**
+   * Set when the assignment has a condition: `met` (evaluated, it allows this request) or
+   * `not-evaluated` (a condition the evaluator does not recognise: the grant may not hold).
+   */
+  readonly condition?: "met" | "not-evaluated";
 }
 
 /** The answer to "can P do A at R?". */
@@ -125,6 +168,8 @@ export interface AzureDecision {
   readonly allowed: boolean;
   /** Every grant that allows it (empty when not allowed). */
   readonly grants: readonly AzureGrant[];
+  /** Allowed only through grants whose condition was not evaluated: possibly allowed, possibly not. */
+  readonly unevaluated: boolean;
 }
 
 /** One assignment of a principal, for listing what it may do where. */
@@ -162,6 +207,45 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ROLE_GUID = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/?$/i;
 const STORAGE_ACCOUNT = /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Storage\/storageAccounts\/[^/]+)(\/|$)/i;
 const LIST_KEYS = "Microsoft.Storage/storageAccounts/listKeys/action";
+const BLOB_READ = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read";
+/** The one action clause the evaluator reads, after whitespace is normalized and enclosing parentheses are removed. */
+const LIST_ONLY_CLAUSE = /^!\(ActionMatches\{'([^']*)'\} AND NOT SubOperationMatches\{'Blob\.List'\}\)$/;
+
+/** Whether the parenthesis opening `text` closes at its last character. */
+function enclosed(text: string): boolean {
+  if (!text.startsWith("(") || !text.endsWith(")")) return false;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === "(") depth++;
+    else if (text[i] === ")") depth--;
+    if (depth === 0 && i < text.length - 1) return false;
+  }
+  return depth === 0;
+}
+
+/**
+ * What a role-assignment condition means to the evaluator: `list-only` for exactly
+ * `!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'} AND NOT
+ * SubOperationMatches{'Blob.List'})` at version 2.0, in any number of enclosing parentheses and
+ * with any whitespace between tokens (the documented examples are written over several lines);
+ * the action name compares case-insensitively, like ActionMatches ("equivalent to the action
+ * matching logic ... when comparing an action to an action pattern inside a Permission",
+ * conditions-format). Everything else is `unrecognised`.
+ */
+export function conditionMeaning(text: string, version: string | undefined): AzureCondition["meaning"] {
+  if (version !== "2.0") return "unrecognised";
+  let t = text.replace(/\s+/g, " ").trim().replace(/ ?([()]) ?/g, "$1");
+  while (enclosed(t)) t = t.slice(1, -1);
+  const m = LIST_ONLY_CLAUSE.exec(t);
+  return m !== null && m[1].toLowerCase() === BLOB_READ.toLowerCase() ? "list-only" : "unrecognised";
+}
+
+/** Whether `condition` allows the request `op` (with `subOperation`): `not-evaluated` when it is not understood. */
+function conditionAllows(condition: AzureCondition, op: string, subOperation: string | undefined): boolean | "not-evaluated" {
+  if (condition.meaning !== "list-only") return "not-evaluated";
+  // !(ActionMatches{blobs/read} AND NOT SubOperationMatches{'Blob.List'})
+  return !(azureActionMatches(BLOB_READ, op) && subOperation !== BLOB_LIST_SUBOPERATION);
+}
 
 /**
  * Resources that live directly in a resource group: `{rg id}/providers/{type}/{name}`, the ARM id
@@ -511,7 +595,6 @@ export class AzureAccess {
     const r = this.resolver;
     const address = `azurerm_role_assignment.${name}`;
     const attrs = r.attributesOf(stack, "azurerm_role_assignment", name) ?? {};
-    if (attrs.condition !== undefined) throw new Error(`${stack}: ${address} has a condition (ABAC), which this evaluator does not evaluate`);
     if (attrs.count !== undefined || attrs.for_each !== undefined) throw new Error(`${stack}: ${address} uses count or for_each, which this evaluator does not expand`);
 
     const scope = r.text(stack, attrs.scope, `${address}.scope`);
@@ -537,7 +620,13 @@ export class AzureAccess {
     if (!role.assignableScopes.some((s) => scopeContains(s, scope))) {
       throw new Error(`${stack}: ${address} assigns '${role.name}' at '${scope}', outside its assignable scopes (${role.assignableScopes.join(", ")}); Azure would refuse it`);
     }
-    return { stack, address, scope, principal, role, ...(typeof attrs.description === "string" ? { description: attrs.description } : {}) };
+    let condition: AzureCondition | undefined;
+    if (attrs.condition !== undefined && attrs.condition !== null) {
+      const text = r.text(stack, attrs.condition, `${address}.condition`);
+      const version = attrs.condition_version === undefined || attrs.condition_version === null ? undefined : r.text(stack, attrs.condition_version, `${address}.condition_version`);
+      condition = { text, ...(version !== undefined ? { version } : {}), meaning: conditionMeaning(text, version) };
+    }
+    return { stack, address, scope, principal, role, ...(typeof attrs.description === "string" ? { description: attrs.description } : {}), ...(condition ? { condition } : {}) };
   }
 
   private allCustomRoles(): AzureRole[] {
@@ -609,19 +698,31 @@ export class AzureAccess {
     const who = principalId.toLowerCase();
     const held = this.assignments.filter((a) => a.principal.id.toLowerCase() === who && scopeContains(a.scope, resourcePath));
     const grants: AzureGrant[] = [];
+    const op = operationOf(action);
+    const subOperation = isDataAction(action) ? action.subOperation : undefined;
+    /** The grant `assignment` makes for the request `requested` (the operation itself, or listKeys for shared keys), if its condition allows it. */
+    const grant = (assignment: AzureRoleAssignment, via: AzureGrant["via"], pattern: string, requested: string, sub: string | undefined): void => {
+      if (!assignment.condition) {
+        grants.push({ assignment, via, pattern });
+        return;
+      }
+      const allows = conditionAllows(assignment.condition, requested, sub);
+      if (allows === "not-evaluated") grants.push({ assignment, via, pattern, condition: "not-evaluated" });
+      else if (allows) grants.push({ assignment, via, pattern, condition: "met" });
+    };
     for (const assignment of held) {
       const pattern = rolePattern(assignment.role, action);
-      if (pattern !== undefined) grants.push({ assignment, via: "role", pattern });
+      if (pattern !== undefined) grant(assignment, "role", pattern, op, subOperation);
     }
-    const op = operationOf(action);
     const account = STORAGE_ACCOUNT.exec(resourcePath)?.[1];
     if (isDataAction(action) && /^Microsoft\.Storage\//i.test(op) && account && this.sharedKeysAllowed(account)) {
       for (const assignment of held.filter((a) => scopeContains(a.scope, account))) {
         const pattern = rolePattern(assignment.role, { action: LIST_KEYS });
-        if (pattern !== undefined) grants.push({ assignment, via: "shared-key", pattern });
+        // The assignment's condition is asked about what it authorizes: listKeys (with the keys, every data operation is allowed).
+        if (pattern !== undefined) grant(assignment, "shared-key", pattern, LIST_KEYS, undefined);
       }
     }
-    return { allowed: grants.length > 0, grants };
+    return { allowed: grants.length > 0, grants, unevaluated: grants.length > 0 && grants.every((g) => g.condition === "not-evaluated") };
   }
 
   private sharedKeysAllowed(accountPath: string): boolean {

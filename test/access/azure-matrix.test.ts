@@ -7,7 +7,11 @@
  * primary, the registries each site holds, the datacenters that send to each site), never from
  * the constructs or perms.ts. Who writes: the custody writers at an Azure primary; at a site a
  * datacenter sends to, that datacenter's ingest identity (the user-assigned identity of the site's
- * stack tagged `embassy:datacenter` with its id), on exactly the registries its links carry there.
+ * stack tagged `embassy:datacenter` with its id), on exactly the registries its links carry there;
+ * that identity may also list those containers (List Blobs: `blobs/read` with the suboperation
+ * `Blob.List`, allowed by a role-assignment condition) and read no blob. A `blobs/read` request
+ * without a suboperation is a blob read (Get Blob and the rest). A condition the evaluator does not
+ * recognise counts as allowing (possibly allowed), and conditionProblems reports it.
  * Every check returns the problems it finds, so the last blocks can show that each one fails when
  * the grant it guards is changed in the synthesized JSON.
  */
@@ -27,6 +31,8 @@ const ADMIN_D = "eeeeeeee-0000-4000-8000-000000000005";
 
 const BLOBS = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs";
 const READ_BLOBS: AzureAction = { dataAction: `${BLOBS}/read` };
+/** List Blobs: the same data action, with the suboperation `Blob.List` (learn.microsoft.com/azure/storage/blobs/storage-auth-abac-attributes, "List blobs"). */
+const LIST_BLOBS: AzureAction = { dataAction: `${BLOBS}/read`, subOperation: "Blob.List" };
 const WRITE_BLOBS: readonly AzureAction[] = [{ dataAction: `${BLOBS}/write` }, { dataAction: `${BLOBS}/add/action` }];
 /**
  * Removing or unprotecting a blob version (articles/storage/blobs/versioning-overview.md: deleting a
@@ -372,6 +378,10 @@ const ingestProblems: Check = (access, topology) => {
       for (const action of INGEST_FORBIDDEN) {
         if (access.can(pathOf(identity), action, path).allowed) problems.push(`${i.site.id}: ${who} can ${opOf(action)} at ${path}`);
       }
+      // Listing: exactly the carried containers (so a second push sends nothing), nowhere else.
+      const lists = access.can(pathOf(identity), LIST_BLOBS, path).allowed;
+      const expected = carried.includes(path.toLowerCase());
+      if (lists !== expected) problems.push(`${i.site.id}: ${who} ${lists ? "can" : "cannot"} list blobs (Blob.List) at ${path}, expected ${expected ? "it can (a carried container)" : "not"}`);
     }
   }
   const ingestIdentities = sending.flatMap((i) => identityOf(i) ?? []);
@@ -383,6 +393,18 @@ const ingestProblems: Check = (access, topology) => {
   }
   return problems;
 };
+
+/**
+ * Every role-assignment condition is one the evaluator reads: otherwise its grants count as allowed
+ * (possibly allowed), and a positive answer of the other checks ("the writers can write") would not
+ * be certain.
+ */
+const conditionProblems: Check = (access) =>
+  access.assignments.flatMap((a) => {
+    if (!a.condition) return [];
+    if (a.condition.meaning !== "list-only") return [`${a.stack}: ${a.address} has a condition the evaluator does not read (version ${a.condition.version ?? "none"}): ${a.condition.text}`];
+    return [];
+  });
 
 /**
  * Each site's key administrators are its custodians; no key administrator (of any site) can read
@@ -556,7 +578,8 @@ const CHECKS: ReadonlyArray<readonly [string, Check]> = [
   ["every site holds a store, with a container, for each registry the topology puts there", storeProblems],
   ["custody readers, and only they, can read blobs at every site's stores", readerProblems],
   ["only the expected writers can write blobs: the custody writers at an Azure primary, each datacenter's ingest identity on the registries it sends", writerProblems],
-  ["each datacenter's ingest identity signs in only by its federated credential and can add versions, nothing more, on the carried registries' containers only", ingestProblems],
+  ["each datacenter's ingest identity signs in only by its federated credential and can add versions and list, nothing more, on the carried registries' containers only", ingestProblems],
+  ["every role-assignment condition is one the evaluator reads (the ingest identities' list-only condition)", conditionProblems],
   ["key administrators are the custodians and cannot read blobs, use, export or purge keys; nobody can create, import, update or delete a key version", keyAdministratorProblems],
   ["each store's own managed identity can wrap and unwrap with its own key only, and nobody else uses keys", storeIdentityProblems],
   ["only the copy jobs sign manifests, with the signing key of the site they write to; every custody administrator verifies; nobody else uses a signing key", signingProblems],
@@ -876,7 +899,8 @@ describe("each matrix assertion fails when the grant it guards changes (the nl-e
   const [first] = ingest.registries;
   const last = ingest.registries[ingest.registries.length - 1];
   const container = (registry: string) => pathOf(storeAt(site, registry).containers[0]);
-  const ingestGrant = (registry: string) => assignmentName((a) => a.principal.id === id && a.scope === container(registry));
+  const ingestGrant = (registry: string) => assignmentName((a) => a.principal.id === id && a.scope === container(registry) && a.condition === undefined);
+  const listGrant = (registry: string) => assignmentName((a) => a.principal.id === id && a.scope === container(registry) && a.condition !== undefined);
   const ingestRole = ingestGrant(first).assignment.role;
   const ingestRoleName = ingestRole.definedIn?.address.split(".")[1] ?? "";
   const [custodian] = duties(topology, ingest.site).custodians;
@@ -926,6 +950,77 @@ describe("each matrix assertion fails when the grant it guards changes (the nl-e
       () => mutate((json) => json(stack).resource.azurerm_role_definition[ingestRoleName].permissions[0].data_actions.push(`${BLOBS}/read`)),
       ingestProblems,
       new RegExp(`^${site}: the ingest identity of ${dc} can ${BLOBS}/read at ${escape(container(first))}$`),
+    ],
+    [
+      "the list assignment loses its condition (blobs/read unconditioned: the copy job could read every blob)",
+      () => {
+        const a = listGrant(first);
+        return mutate((json) => {
+          delete json(a.stack).resource.azurerm_role_assignment[a.name].condition;
+          delete json(a.stack).resource.azurerm_role_assignment[a.name].condition_version;
+        });
+      },
+      ingestProblems,
+      new RegExp(`^${site}: the ingest identity of ${dc} can ${BLOBS}/read at ${escape(container(first))}$`),
+    ],
+    [
+      "the list assignment loses its condition (the readers' check sees the copy job too)",
+      () => {
+        const a = listGrant(last);
+        return mutate((json) => {
+          delete json(a.stack).resource.azurerm_role_assignment[a.name].condition;
+          delete json(a.stack).resource.azurerm_role_assignment[a.name].condition_version;
+        });
+      },
+      readerProblems,
+      new RegExp(`^${site}/${last}: ${BLOBS}/read by \\[.*${escape(id.toLowerCase())}.*\\], expected the custody readers `),
+    ],
+    [
+      "the list condition is the documented example that re-opens reads in a named container (not evaluated: possibly allowed)",
+      () => {
+        const a = listGrant(first);
+        const text = `((!(ActionMatches{'${BLOBS}/read'} AND NOT SubOperationMatches{'Blob.List'})) OR (@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name] StringEquals 'registry'))`;
+        return mutate((json) => (json(a.stack).resource.azurerm_role_assignment[a.name].condition = text));
+      },
+      conditionProblems,
+      new RegExp(`^${stack}: azurerm_role_assignment\\.\\S+ has a condition the evaluator does not read \\(version 2\\.0\\): .*OR \\(@Resource`),
+    ],
+    [
+      "the list condition is the documented example that re-opens reads in a named container (the copy job possibly reads)",
+      () => {
+        const a = listGrant(first);
+        const text = `((!(ActionMatches{'${BLOBS}/read'} AND NOT SubOperationMatches{'Blob.List'})) OR (@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name] StringEquals 'registry'))`;
+        return mutate((json) => (json(a.stack).resource.azurerm_role_assignment[a.name].condition = text));
+      },
+      ingestProblems,
+      new RegExp(`^${site}: the ingest identity of ${dc} can ${BLOBS}/read at ${escape(container(first))}$`),
+    ],
+    [
+      "the list condition is set at version 1.0",
+      () => {
+        const a = listGrant(first);
+        return mutate((json) => (json(a.stack).resource.azurerm_role_assignment[a.name].condition_version = "1.0"));
+      },
+      conditionProblems,
+      new RegExp(`^${stack}: azurerm_role_assignment\\.\\S+ has a condition the evaluator does not read \\(version 1\\.0\\): `),
+    ],
+    [
+      "the copy job's identity loses the list grant on one carried registry",
+      () => {
+        const a = listGrant(last);
+        return mutate((json) => delete json(a.stack).resource.azurerm_role_assignment[a.name]);
+      },
+      ingestProblems,
+      new RegExp(`^${site}: the ingest identity of ${dc} cannot list blobs \\(Blob\\.List\\) at ${escape(container(last))}, expected it can \\(a carried container\\)$`),
+    ],
+    [
+      "the list grant widens to the store's account (it could list the account's every container)",
+      () => {
+        const a = listGrant(first);
+        return mutate((json) => (json(a.stack).resource.azurerm_role_assignment[a.name].scope = `\${${storeAt(site, first).account.address}.id}`));
+      },
+      ingestProblems,
+      new RegExp(`^${site}: the ingest identity of ${dc} can list blobs \\(Blob\\.List\\) at ${escape(pathOf(storeAt(site, first).account))}, expected not$`),
     ],
     [
       "the ingest role may delete blob versions",

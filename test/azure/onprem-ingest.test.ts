@@ -9,7 +9,7 @@ import { OnPremIngest, type OnPremIngestProps } from "../../lib/azure/onprem-ing
 import type { SiteVpn } from "../../lib/azure/site-vpn";
 import { EmbassyPack } from "../../lib/policy/embassy-pack";
 import { policyReport } from "../../lib/policy/report";
-import { AzureAccess, type AzureAction } from "../../lib/review/azure-access";
+import { AzureAccess, type AzureAction, BLOB_LIST_SUBOPERATION } from "../../lib/review/azure-access";
 import { readCdktfOut, type SynthesizedStack } from "../../lib/review/terraform-json";
 import { parseTopology } from "../../lib/topology/load";
 import type { OnPremSite, Topology } from "../../lib/topology/model";
@@ -20,6 +20,12 @@ import { CUSTODY, type Resource, type Synth, only, resources, resourcesById, sit
 const BLOBS = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs";
 const ISSUER = "https://sts.example.nl";
 const SUBJECT = "embassy-push";
+/**
+ * The list-only condition, written out here rather than imported: `blobs/read` only for the
+ * suboperation `Blob.List` (learn.microsoft.com/azure/storage/blobs/storage-auth-abac-attributes,
+ * "Read a blob": `!(ActionMatches{'...blobs/read'} AND NOT SubOperationMatches{'Blob.List'})`).
+ */
+const LIST_ONLY = "((!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'} AND NOT SubOperationMatches{'Blob.List'})))";
 
 /** A site's parts, the stores of registries `brp` and `land`, and an ingest carrying `carried`. */
 function site(scope: Construct, props: Partial<OnPremIngestProps> = {}, carried: readonly string[] = ["brp"]) {
@@ -68,6 +74,7 @@ describe("OnPremIngest", () => {
   const synth = ingestSynth();
   const identityId = idOf(synth, "azurerm_user_assigned_identity", (r) => r.name === "test-ingest-odc-noord");
   const roleId = idOf(synth, "azurerm_role_definition", (r) => r.name === "test-ingest-odc-noord");
+  const listRoleId = idOf(synth, "azurerm_role_definition", (r) => r.name === "test-ingest-list-odc-noord");
   const ingestAssignments = resources(synth, "azurerm_role_assignment").filter((a) => a.principal_id === `\${azurerm_user_assigned_identity.${identityId}.principal_id}`);
 
   test("a user-assigned identity for the datacenter's copy job, tagged with the datacenter and its schedule", () => {
@@ -101,18 +108,38 @@ describe("OnPremIngest", () => {
     for (const word of ["read", "delete", "immutab", "runAsSuperUser", "listKeys", "*"]) expect(granted).not.toContain(word);
   });
 
-  test("one assignment of the ingest role, on the carried registry's container only, to the identity as a service principal", () => {
+  test("the list role holds blobs/read only, defined on the site's resource group", () => {
+    const role = resourcesById(synth, "azurerm_role_definition")[listRoleId];
+    expect(role).toEqual({
+      name: "test-ingest-list-odc-noord",
+      description: "Lets datacenter 'odc-noord' list registry containers; assigned only with a condition that allows List Blobs and no blob read",
+      scope: "/subscriptions/22222222-2222-4222-8222-222222222222/resourceGroups/rg-test",
+      assignable_scopes: ["/subscriptions/22222222-2222-4222-8222-222222222222/resourceGroups/rg-test"],
+      permissions: [{ actions: [], data_actions: [`${BLOBS}/read`], not_actions: [], not_data_actions: [] }],
+    });
+  });
+
+  test("on the carried registry's container only, to the identity as a service principal: the ingest role, and the list role under the list-only condition, version 2.0", () => {
     const brpContainer = idOf(synth, "azurerm_storage_container", (c) => c.storage_account_id === `\${azurerm_storage_account.${idOf(synth, "azurerm_storage_account", (a) => a.name === "teststorebrp")}.id}`);
-    expect(ingestAssignments).toEqual([
+    const common = {
+      scope: `\${azurerm_storage_container.${brpContainer}.id}`,
+      principal_id: `\${azurerm_user_assigned_identity.${identityId}.principal_id}`,
+      principal_type: "ServicePrincipal",
+      skip_service_principal_aad_check: true,
+    };
+    const byDescription = (a: Resource, b: Resource) => String(a.description).localeCompare(String(b.description));
+    expect([...ingestAssignments].sort(byDescription)).toEqual([
+      { ...common, role_definition_id: `\${azurerm_role_definition.${roleId}.role_definition_resource_id}`, description: "ingest: datacenter 'odc-noord' adds versions of registry 'brp'" },
       {
-        scope: `\${azurerm_storage_container.${brpContainer}.id}`,
-        principal_id: `\${azurerm_user_assigned_identity.${identityId}.principal_id}`,
-        role_definition_id: `\${azurerm_role_definition.${roleId}.role_definition_resource_id}`,
-        principal_type: "ServicePrincipal",
-        skip_service_principal_aad_check: true,
-        description: "ingest: datacenter 'odc-noord' adds versions of registry 'brp'",
+        ...common,
+        role_definition_id: `\${azurerm_role_definition.${listRoleId}.role_definition_resource_id}`,
+        description: "ingest: datacenter 'odc-noord' lists registry 'brp' (List Blobs only, by condition)",
+        condition: LIST_ONLY,
+        condition_version: "2.0",
       },
     ]);
+    // Only the list role's assignment is conditioned; the write assignment has no condition to weaken.
+    expect(ingestAssignments.filter((a) => a.condition !== undefined).map((a) => a.role_definition_id)).toEqual([`\${azurerm_role_definition.${listRoleId}.role_definition_resource_id}`]);
   });
 
   test("carry adds a registry once; a second call returns the same assignment", () => {
@@ -122,10 +149,20 @@ describe("OnPremIngest", () => {
       expect(ingest.carry(land)).toBe(ingest.carry(land));
       expect(ingest.registryIds).toEqual(["brp", "land"]);
     });
-    expect(resources(s, "azurerm_role_assignment").filter((a) => String(a.description).startsWith("ingest:"))).toHaveLength(2);
+    expect(
+      resources(s, "azurerm_role_assignment")
+        .filter((a) => String(a.description).startsWith("ingest:"))
+        .map((a) => [a.description, a.condition_version ?? null])
+        .sort(),
+    ).toEqual([
+      ["ingest: datacenter 'odc-noord' adds versions of registry 'brp'", null],
+      ["ingest: datacenter 'odc-noord' adds versions of registry 'land'", null],
+      ["ingest: datacenter 'odc-noord' lists registry 'brp' (List Blobs only, by condition)", "2.0"],
+      ["ingest: datacenter 'odc-noord' lists registry 'land' (List Blobs only, by condition)", "2.0"],
+    ]);
   });
 
-  test("a shared ingest role is used as given (no role of its own)", () => {
+  test("shared ingest and list roles are used as given (no role of its own)", () => {
     const s = synthScope((scope) => {
       const { parts, stores } = site(scope);
       new OnPremIngest(scope, "Ingest-odc-zuid", {
@@ -137,12 +174,16 @@ describe("OnPremIngest", () => {
         subject: "other-job",
         stores: [stores.get("brp") as EncryptedStore],
         ingestRole: { roleDefinitionId: "/providers/Microsoft.Authorization/roleDefinitions/00000000-0000-4000-8000-000000000000" },
+        listRole: { roleDefinitionId: "/providers/Microsoft.Authorization/roleDefinitions/00000000-0000-4000-8000-000000000001" },
       });
     });
-    expect(resources(s, "azurerm_role_definition").filter((r) => String(r.name).startsWith("test-ingest"))).toHaveLength(1);
-    expect(resources(s, "azurerm_role_assignment").find((a) => a.description === "ingest: datacenter 'odc-zuid' adds versions of registry 'brp'")).toMatchObject({
-      role_definition_id: "/providers/Microsoft.Authorization/roleDefinitions/00000000-0000-4000-8000-000000000000",
-    });
+    // Only odc-noord's own two roles.
+    expect(resources(s, "azurerm_role_definition").map((r) => r.name).filter((n) => String(n).startsWith("test-ingest")).sort()).toEqual(["test-ingest-list-odc-noord", "test-ingest-odc-noord"]);
+    const zuid = resources(s, "azurerm_role_assignment").filter((a) => String(a.description).startsWith("ingest: datacenter 'odc-zuid'"));
+    expect(zuid.map((a) => [a.role_definition_id, a.condition ?? null, a.condition_version ?? null]).sort()).toEqual([
+      ["/providers/Microsoft.Authorization/roleDefinitions/00000000-0000-4000-8000-000000000000", null, null],
+      ["/providers/Microsoft.Authorization/roleDefinitions/00000000-0000-4000-8000-000000000001", LIST_ONLY, "2.0"],
+    ]);
   });
 
   test("EMB-I02 accepts the assignment: its principal is a managed identity of this app, its scope a container", () => {
@@ -177,7 +218,11 @@ describe("OnPremIngest", () => {
     });
 
     test("neither a role nor a resource group to define one in is given", () => {
-      expect(() => ingestSynth({ resourceGroupId: undefined })).toThrow(/^resourceGroupId is required to define the ingest role when ingestRole is not given \(datacenter 'odc-noord'\)$/);
+      expect(() => ingestSynth({ resourceGroupId: undefined })).toThrow(
+        /^resourceGroupId is required to define the ingest role when ingestRole is not given \(datacenter 'odc-noord'\)\nresourceGroupId is required to define the list role when listRole is not given \(datacenter 'odc-noord'\)$/,
+      );
+      const shared = { roleDefinitionId: "/providers/Microsoft.Authorization/roleDefinitions/00000000-0000-4000-8000-000000000000" };
+      expect(() => ingestSynth({ resourceGroupId: undefined, ingestRole: shared })).toThrow(/^resourceGroupId is required to define the list role when listRole is not given \(datacenter 'odc-noord'\)$/);
     });
   });
 });
@@ -319,8 +364,12 @@ describe("AzureSiteStack.ingestFrom", () => {
       expect(access.can(identity.path, op(a), `${carried}/blobs/snapshot-1`).allowed).toBe(true);
       expect(access.can(identity.path, op(a), `${other}/blobs/snapshot-1`).allowed).toBe(false);
     }
-    for (const a of ["read", "delete", "deleteBlobVersion/action", "permanentDelete/action", "immutableStorage/runAsSuperUser/action", "tags/write"]) {
-      expect(access.can(identity.path, op(a), `${carried}/blobs/snapshot-1`).allowed).toBe(false);
+    // Listing (List Blobs, suboperation Blob.List) the carried container, by the conditioned list role; not another registry's.
+    const list: AzureAction = { dataAction: `${BLOBS}/read`, subOperation: BLOB_LIST_SUBOPERATION };
+    expect(access.can(identity.path, list, carried).grants.map((g) => [g.assignment.role.name, g.condition])).toEqual([["nl-embassy-es-embassy-ingest-list-odc-noord", "met"]]);
+    expect(access.can(identity.path, list, other).allowed).toBe(false);
+    for (const a of ["read", "delete", "deleteBlobVersion/action", "permanentDelete/action", "immutableStorage/runAsSuperUser/action", "tags/write", "tags/read"]) {
+      expect({ a, allowed: access.can(identity.path, op(a), `${carried}/blobs/snapshot-1`).allowed }).toEqual({ a, allowed: false });
     }
     for (const action of ["Microsoft.Storage/storageAccounts/listKeys/action", "Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies/write", "Microsoft.Storage/storageAccounts/write"]) {
       expect(access.can(identity.path, { action }, carried).allowed).toBe(false);
@@ -328,7 +377,15 @@ describe("AzureSiteStack.ingestFrom", () => {
     // Beyond the carried container, only the site's manifest-signing key: sign with it, nothing else with it or any other key.
     const signingKey = access.resources("azapi_resource").find((k) => k.attributes.name === "manifest-signing")?.path;
     if (!signingKey) throw new Error("no manifest-signing key at the site");
-    expect(access.accessOf(identity.path).map((e) => e.scope)).toEqual([carried, signingKey]);
+    const held = access.accessOf(identity.path).map((e) => [e.scope, e.role.name, e.assignment.condition?.meaning ?? null]);
+    expect(held).toHaveLength(3);
+    expect(held).toEqual(
+      expect.arrayContaining([
+        [carried, "nl-embassy-es-embassy-ingest", null],
+        [carried, "nl-embassy-es-embassy-ingest-list-odc-noord", "list-only"],
+        [signingKey, expect.any(String), null],
+      ]),
+    );
     const keyOp = (a: string): AzureAction => ({ dataAction: `Microsoft.KeyVault/vaults/keys/${a}` });
     expect(access.can(identity.path, keyOp("sign/action"), signingKey).allowed).toBe(true);
     expect(access.can(identity.path, keyOp("read"), signingKey).allowed).toBe(true);

@@ -1,4 +1,5 @@
-import { AzureAccess, azureActionMatches, scopeContains } from "../../lib/review/azure-access";
+import { AzureAccess, azureActionMatches, BLOB_LIST_SUBOPERATION, conditionMeaning, scopeContains } from "../../lib/review/azure-access";
+import { azureAccessRows } from "../../lib/review/access-matrix";
 import type { JsonObject, SynthesizedStack, TerraformJson } from "../../lib/review/terraform-json";
 
 // GIVEN small hand-written stacks, shaped like cdk.tf.json (see cdktf.out), with one subscription.
@@ -163,6 +164,7 @@ describe("AzureAccess", () => {
       expect(access.can(ALICE, READ_CONTAINER, CONTAINER)).toEqual({
         allowed: true,
         grants: [{ assignment: access.assignments[0], via: "role", pattern: "Microsoft.Storage/*/read" }],
+        unevaluated: false,
       });
       expect(access.can(ALICE, { action: "Microsoft.Storage/storageAccounts/read" }, ACCOUNT).allowed).toBe(true);
       expect(access.can(ALICE, WRITE_ACCOUNT, ACCOUNT).allowed).toBe(false);
@@ -196,7 +198,7 @@ describe("AzureAccess", () => {
     test("notDataActions subtract from the same role's dataActions", () => {
       const access = model({ Writer: writer }, writerRole);
       expect(access.can(ALICE, WRITE_BLOBS, CONTAINER).allowed).toBe(true);
-      expect(access.can(ALICE, DELETE_BLOBS, CONTAINER)).toEqual({ allowed: false, grants: [] });
+      expect(access.can(ALICE, DELETE_BLOBS, CONTAINER)).toEqual({ allowed: false, grants: [], unevaluated: false });
     });
 
     test("notDataActions are no deny: another assignment may still grant the excluded action", () => {
@@ -306,7 +308,7 @@ describe("AzureAccess", () => {
 
     test("where shared keys are off, a control-plane role reads no data", () => {
       const access = model(contributor);
-      expect(access.can(ALICE, READ_BLOBS, CONTAINER)).toEqual({ allowed: false, grants: [] });
+      expect(access.can(ALICE, READ_BLOBS, CONTAINER)).toEqual({ allowed: false, grants: [], unevaluated: false });
     });
   });
 
@@ -351,6 +353,114 @@ describe("AzureAccess", () => {
     test("resourceAt follows a reference to the resource it names", () => {
       expect(access.resourceAt("test", "${azapi_resource.NewKey.id}")).toMatchObject({ address: "azapi_resource.NewKey", path: NEW_KEY });
       expect(access.resourceByPath(CONTAINER.toUpperCase())?.address).toBe("azurerm_storage_container.Data");
+    });
+  });
+
+  describe("conditions (Azure ABAC)", () => {
+    // The documented clause for "Read a blob" (all blob read operations excluding list), with no
+    // expression after it (storage-auth-abac-attributes, "Read a blob", "List blobs"): written out
+    // here, not imported from lib/azure/perms.ts.
+    const LIST_ONLY = "((!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'} AND NOT SubOperationMatches{'Blob.List'})))";
+    const LIST = { ...READ_BLOBS, subOperation: BLOB_LIST_SUBOPERATION };
+    const lister = (condition: string | undefined, condition_version: string | undefined) => ({
+      scope: "${azurerm_storage_container.Data.id}",
+      principal_id: ALICE,
+      role_definition_name: "test-Lister",
+      ...(condition !== undefined ? { condition } : {}),
+      ...(condition_version !== undefined ? { condition_version } : {}),
+    });
+    // A role holding blobs/read and blobs/write, so the condition's effect on other actions shows too.
+    const role = customRole("Lister", { data_actions: [READ_BLOBS.dataAction, WRITE_BLOBS.dataAction] });
+
+    test("the list-only condition: listing (suboperation Blob.List) is allowed, reading a blob is not, other actions of the role are untouched", () => {
+      const access = model({ List: lister(LIST_ONLY, "2.0") }, role);
+      expect(access.assignments[0].condition).toEqual({ text: LIST_ONLY, version: "2.0", meaning: "list-only" });
+      const list = access.can(ALICE, LIST, CONTAINER);
+      expect({ allowed: list.allowed, unevaluated: list.unevaluated, grants: list.grants.map((g) => [g.assignment.address, g.pattern, g.condition]) }).toEqual({
+        allowed: true,
+        unevaluated: false,
+        grants: [["azurerm_role_assignment.List", READ_BLOBS.dataAction, "met"]],
+      });
+      expect(access.can(ALICE, READ_BLOBS, `${CONTAINER}/blobs/objects/sha256/ab`)).toEqual({ allowed: false, grants: [], unevaluated: false });
+      // Another suboperation of blobs/read (the deprecated tag-conditioned read) is a read too.
+      expect(access.can(ALICE, { ...READ_BLOBS, subOperation: "Blob.Read.WithTagConditions" }, CONTAINER).allowed).toBe(false);
+      expect(access.can(ALICE, WRITE_BLOBS, CONTAINER).grants.map((g) => g.condition)).toEqual(["met"]);
+      // The condition narrows; it grants nothing the role does not hold, nor outside the scope.
+      expect(access.can(ALICE, { dataAction: "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/delete" }, CONTAINER).allowed).toBe(false);
+      expect(access.can(ALICE, LIST, OTHER_CONTAINER).allowed).toBe(false);
+      expect(access.whoCan(READ_BLOBS, CONTAINER)).toEqual([]);
+      expect(access.whoCan(LIST, CONTAINER).map((w) => w.principal.id)).toEqual([ALICE]);
+    });
+
+    test("the same clause as Microsoft documents it, over several lines, is recognised; the action name compares case-insensitively", () => {
+      const multiLine = "(\n (\n  !(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'} AND NOT SubOperationMatches{'Blob.List'})\n )\n)";
+      expect(conditionMeaning(multiLine, "2.0")).toBe("list-only");
+      expect(conditionMeaning("!(ActionMatches{'microsoft.storage/storageaccounts/blobservices/containers/blobs/read'} AND NOT SubOperationMatches{'Blob.List'})", "2.0")).toBe("list-only");
+    });
+
+    test("anything else is not evaluated, and reported as possibly allowed: a condition it cannot read must not hide a grant", () => {
+      const unrecognised: ReadonlyArray<readonly [string, string | undefined]> = [
+        // The documented example that re-opens reads in one container.
+        [
+          "((!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'} AND NOT SubOperationMatches{'Blob.List'})) OR (@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name] StringEquals 'data'))",
+          "2.0",
+        ],
+        // Listing denied instead of reading (no NOT).
+        ["((!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'} AND SubOperationMatches{'Blob.List'})))", "2.0"],
+        // Another action.
+        ["((!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write'} AND NOT SubOperationMatches{'Blob.List'})))", "2.0"],
+        // The right text at another version, or with none.
+        [LIST_ONLY, "1.0"],
+        [LIST_ONLY, undefined],
+        // Half a clause.
+        ["((!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'} AND NOT SubOperationMatches{'Blob.List'}))", "2.0"],
+      ];
+      for (const [text, version] of unrecognised) {
+        const access = model({ List: lister(text, version) }, role);
+        expect({ text, version, meaning: access.assignments[0].condition?.meaning }).toEqual({ text, version, meaning: "unrecognised" });
+        const read = access.can(ALICE, READ_BLOBS, CONTAINER);
+        expect({ text, allowed: read.allowed, unevaluated: read.unevaluated, conditions: read.grants.map((g) => g.condition) }).toEqual({
+          text,
+          allowed: true,
+          unevaluated: true,
+          conditions: ["not-evaluated"],
+        });
+      }
+    });
+
+    test("an unconditioned grant makes the answer certain, whatever another assignment's condition", () => {
+      const access = model({ List: lister("@Resource[x] StringEquals 'y'", "2.0"), Plain: { scope: "${azurerm_storage_container.Data.id}", principal_id: ALICE, role_definition_name: "test-Lister" } }, role);
+      const read = access.can(ALICE, READ_BLOBS, CONTAINER);
+      expect({ allowed: read.allowed, unevaluated: read.unevaluated, conditions: read.grants.map((g) => g.condition ?? "none").sort() }).toEqual({
+        allowed: true,
+        unevaluated: false,
+        conditions: ["none", "not-evaluated"],
+      });
+    });
+
+    test("the review's access matrix: a list-only grant shows as write, never read; a condition it cannot read shows as read, possibly allowed", () => {
+      const rows = (condition: string) => {
+        const access = model({ List: lister(condition, "2.0") }, role);
+        const account = access.resources("azurerm_storage_account").find((a) => a.name === "Acct")!;
+        const container = access.resources("azurerm_storage_container").find((c) => c.name === "Data")!;
+        return azureAccessRows(access, [{ site: "s", registry: "brp", account, container }], (p) => ({ name: p.id })).map((r) => [r.capability, r.principal, r.evidence]);
+      };
+      expect(rows(LIST_ONLY)).toEqual([["write", ALICE, "test/azurerm_role_assignment.List: 'test-Lister' (Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write, its condition allows it)"]]);
+      const other = "@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name] StringEquals 'data'";
+      expect(rows(other)).toEqual([
+        ["read", ALICE, `test/azurerm_role_assignment.List: 'test-Lister' (Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read, under a condition not evaluated, so possibly allowed: ${other})`],
+        ["write", ALICE, `test/azurerm_role_assignment.List: 'test-Lister' (Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write, under a condition not evaluated, so possibly allowed: ${other})`],
+      ]);
+    });
+
+    test("a list-only condition does not stop shared keys: listKeys on an account that accepts them allows every data action", () => {
+      const owner = customRole("KeyLister", { actions: ["Microsoft.Storage/storageAccounts/listKeys/action"], data_actions: [READ_BLOBS.dataAction] });
+      const withKeys = { azurerm_storage_account: { Acct: { resource_group_name: "${azurerm_resource_group.Rg.name}", location: "westeurope", name: "acct", shared_access_key_enabled: true } } };
+      const access = model(
+        { Keys: { scope: "${azurerm_storage_account.Acct.id}", principal_id: ALICE, role_definition_name: "test-KeyLister", condition: LIST_ONLY, condition_version: "2.0" } },
+        { ...owner, ...withKeys },
+      );
+      expect(access.can(ALICE, READ_BLOBS, CONTAINER).grants.map((g) => [g.via, g.condition])).toEqual([["shared-key", "met"]]);
     });
   });
 
@@ -405,10 +515,7 @@ describe("AzureAccess", () => {
       );
     });
 
-    test("fails on what it does not evaluate: conditions, deny assignments, vault access policies", () => {
-      expect(bad({ ...reader, scope: "${azurerm_storage_account.Acct.id}", condition: "@Resource[x] StringEquals 'y'", condition_version: "2.0" })).toThrow(
-        "test: azurerm_role_assignment.Bad has a condition (ABAC), which this evaluator does not evaluate",
-      );
+    test("fails on what it does not evaluate: deny assignments, vault access policies", () => {
       expect(bad({ ...reader, scope: "${azurerm_storage_account.Acct.id}" }, { azapi_resource: { Stack: { type: "Microsoft.Resources/deploymentStacks@2024-03-01", parent_id: RG, name: "s" } } })).toThrow(
         "test: azapi_resource.Stack (Microsoft.Resources/deploymentStacks@2024-03-01) creates deny assignments, which this evaluator does not model",
       );
