@@ -1,9 +1,9 @@
 import type { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
-import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { AzapiResource } from "./azapi/resource";
 import type { ICustodyKeyVault } from "./key-vault";
 import { KEY_ENCRYPTION_USER_ROLE } from "./perms";
+import { keyLifecycleProblems, keyRotationPolicy } from "./private/key-lifecycle";
 import { assignRole } from "./private/roles";
 
 /** A customer-managed key as other constructs see it. */
@@ -52,11 +52,7 @@ export interface CustodyKeyProps {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-/** The shortest gap between automatic rotation and expiry, so a notification (and a person) can act. */
-export const ROTATION_MARGIN_DAYS = 28;
-
-/** Days before a version's expiry that Key Vault notifies (an Event Grid `KeyNearExpiry` event). */
-export const EXPIRY_NOTICE_DAYS = 30;
+export { EXPIRY_NOTICE_DAYS, ROTATION_MARGIN_DAYS } from "./private/key-lifecycle";
 
 /**
  * The current stable ARM API version of `Microsoft.KeyVault/vaults/keys` (Azure/azure-rest-api-specs
@@ -116,18 +112,7 @@ export class CustodyKey extends Construct implements ICustodyKey {
     super(scope, id);
     const rotate = props.rotateAfterDays ?? 365;
     const expire = props.expireAfterDays ?? 730;
-    const problems: string[] = [];
-    if (!Token.isUnresolved(props.keyName) && !/^[a-zA-Z0-9-]{1,127}$/.test(props.keyName)) {
-      problems.push(`keyName must be 1-127 letters, digits and hyphens, got '${props.keyName}'`);
-    }
-    if (!Token.isUnresolved(rotate) && (rotate < 7 || rotate > 365)) {
-      problems.push(`rotateAfterDays must be from 7 to 365 (rotation is always on), got ${rotate} for key '${props.keyName}'`);
-    }
-    if (!Token.isUnresolved(rotate) && !Token.isUnresolved(expire) && expire < rotate + ROTATION_MARGIN_DAYS) {
-      problems.push(
-        `expireAfterDays must be at least rotateAfterDays + ${ROTATION_MARGIN_DAYS} (${rotate + ROTATION_MARGIN_DAYS}), got ${expire} for key '${props.keyName}'`,
-      );
-    }
+    const problems = keyLifecycleProblems(props.keyName, rotate, expire, `key '${props.keyName}'`);
     if (problems.length > 0) throw new Error(problems.join("\n"));
     this.vault = props.vault;
     this.resource = new AzapiResource(this, "Resource", {
@@ -144,13 +129,7 @@ export class CustodyKey extends Construct implements ICustodyKey {
           keySize: props.keySize ?? 3072,
           keyOps: ["wrapKey", "unwrapKey"],
           attributes: { enabled: true, exportable: false },
-          rotationPolicy: {
-            attributes: { expiryTime: `P${expire}D` },
-            lifetimeActions: [
-              { trigger: { timeAfterCreate: `P${rotate}D` }, action: { type: "rotate" } },
-              { trigger: { timeBeforeExpiry: `P${EXPIRY_NOTICE_DAYS}D` }, action: { type: "notify" } },
-            ],
-          },
+          rotationPolicy: keyRotationPolicy(rotate, expire),
         },
       },
       tags: { ...(props.tags ?? {}) },

@@ -1,8 +1,8 @@
 import type { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
-import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { AzapiResource } from "./azapi/resource";
-import { CUSTODY_KEY_RESOURCE_TYPE, EXPIRY_NOTICE_DAYS, ROTATION_MARGIN_DAYS } from "./custody-key";
+import { CUSTODY_KEY_RESOURCE_TYPE } from "./custody-key";
+import { keyLifecycleProblems, keyRotationPolicy } from "./private/key-lifecycle";
 import type { ICustodyKeyVault } from "./key-vault";
 import { MANIFEST_SIGNER_PERMISSIONS, MANIFEST_VERIFIER_PERMISSIONS } from "./perms";
 import { assignRole, CustomRole } from "./private/roles";
@@ -102,16 +102,7 @@ export class SigningKey extends Construct implements ISigningKey {
     super(scope, id);
     const rotate = props.rotateAfterDays ?? 365;
     const expire = props.expireAfterDays ?? 730;
-    const problems: string[] = [];
-    if (!Token.isUnresolved(props.keyName) && !/^[a-zA-Z0-9-]{1,127}$/.test(props.keyName)) {
-      problems.push(`keyName must be 1-127 letters, digits and hyphens, got '${props.keyName}'`);
-    }
-    if (!Token.isUnresolved(rotate) && (rotate < 7 || rotate > 365)) {
-      problems.push(`rotateAfterDays must be from 7 to 365 (rotation is always on), got ${rotate} for signing key '${props.keyName}'`);
-    }
-    if (!Token.isUnresolved(rotate) && !Token.isUnresolved(expire) && expire < rotate + ROTATION_MARGIN_DAYS) {
-      problems.push(`expireAfterDays must be at least rotateAfterDays + ${ROTATION_MARGIN_DAYS} (${rotate + ROTATION_MARGIN_DAYS}), got ${expire} for signing key '${props.keyName}'`);
-    }
+    const problems = keyLifecycleProblems(props.keyName, rotate, expire, `signing key '${props.keyName}'`);
     if (problems.length > 0) throw new Error(problems.join("\n"));
     this.vault = props.vault;
     this.resource = new AzapiResource(this, "Resource", {
@@ -124,13 +115,7 @@ export class SigningKey extends Construct implements ISigningKey {
           curveName: "P-256",
           keyOps: ["sign", "verify"],
           attributes: { enabled: true, exportable: false },
-          rotationPolicy: {
-            attributes: { expiryTime: `P${expire}D` },
-            lifetimeActions: [
-              { trigger: { timeAfterCreate: `P${rotate}D` }, action: { type: "rotate" } },
-              { trigger: { timeBeforeExpiry: `P${EXPIRY_NOTICE_DAYS}D` }, action: { type: "notify" } },
-            ],
-          },
+          rotationPolicy: keyRotationPolicy(rotate, expire),
         },
       },
       tags: { ...(props.tags ?? {}) },
